@@ -1,0 +1,41 @@
+"""The build: load everything, render everything, then write — in that order."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .load import load_content
+from .render import Renderer, load_assets
+from .urls import Urls
+from .write import check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    issues: int
+    papers: int
+    seconds: float
+    output: Path
+
+
+def build(config: SiteConfig) -> BuildResult:
+    """Build the site described by ``config``; raises DigestError, leaving the old site as it was."""
+    started = time.perf_counter()
+    check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
+    content = load_content(config.content_dir)
+    renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
+    outputs = renderer.render(content)
+    write_site(outputs, config.output_dir)
+    return BuildResult(
+        pages=sum(1 for o in outputs if o.path.suffix == ".html"),
+        files=len(outputs),
+        issues=len(content.issues),
+        papers=len(content.papers),
+        seconds=time.perf_counter() - started,
+        output=config.output_dir,
+    )

@@ -1,0 +1,49 @@
+"""The one error type of digestgen: problems that point at a file, a line and a field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in an input file."""
+
+    path: str
+    """The file, as given to the user (relative to the working directory when possible)."""
+    line: int | None
+    """1-based line, when known."""
+    column: int | None
+    """1-based column, when known."""
+    field: str
+    """Dotted path of the field, e.g. ``papers[2].summary.en``; empty for whole-file problems."""
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line or 0, self.column or 0, self.field, self.message)
+
+
+class DigestError(Exception):
+    """Raised with every problem found; the CLI prints them and exits 1."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key) if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """A path as editors want to see it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

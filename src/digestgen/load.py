@@ -1,0 +1,180 @@
+"""Load stage: read every content file, validate it and build the model. Nothing is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from .errors import DigestError, Problem, display_path
+from .model import Bilingual, Content, Issue, Link, Origin, Paper
+from .schema import Reader
+from .source import FieldPath, SourceFile, format_field, read_source
+
+ISSUE_KEYS = ("week", "week_end", "title", "source", "notice", "papers")
+PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
+MAX_ID_LENGTH = 80
+_EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
+
+
+def load_content(content_dir: Path) -> Content:
+    """Read ``content_dir/issues/*.md``; raise one DigestError listing every problem of every file."""
+    issues_dir = content_dir / "issues"
+    if not issues_dir.is_dir():
+        raise DigestError(Problem(display_path(issues_dir), None, None, "",
+                                  "no issues folder: put one Markdown file per week here"))
+    problems: list[Problem] = []
+    issues: list[Issue] = []
+    for path in sorted(issues_dir.glob("*.md")):
+        try:
+            issues.append(parse_issue(read_source(path)))
+        except DigestError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_check_unique(issues))
+    if problems:
+        raise DigestError(problems)
+    return Content(issues=tuple(sorted(issues, key=lambda i: i.week, reverse=True)))
+
+
+def parse_issue(source: SourceFile) -> Issue:
+    """Validate one file's front-matter and body into an Issue, or raise with all its problems."""
+    r = Reader(source.meta, source.display)
+    if source.meta.data is None:
+        raise DigestError(Problem(source.display, 2, None, "", "front-matter is empty; it needs at least week and papers"))
+    if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
+        raise DigestError(r.problems)
+    week = r.date(("week",), required=True)
+    week_end = r.date(("week_end",))
+    if week and source.path.stem != week.isoformat():
+        r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
+                           f"name it {week.isoformat()}.md")
+    if week and week_end and week_end < week:
+        r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
+    week = week or date.min
+    week_end = week_end or week + timedelta(days=6)
+
+    papers: list[Paper] = []
+    raw_papers = r.get(("papers",))
+    if isinstance(raw_papers, list):
+        if not raw_papers:
+            r.error(("papers",), "needs at least one paper")
+        for index in range(len(raw_papers)):
+            paper = _parse_paper(r, source, ("papers", index))
+            if paper is not None:
+                papers.append(paper)
+    elif raw_papers is not None:
+        r.error(("papers",), "must be a list of papers (each item starting with '- ')")
+
+    seen: dict[str, int] = {}
+    for index, paper in enumerate(papers):
+        if paper.id in seen:
+            r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
+        seen.setdefault(paper.id, index)
+
+    intro_ko, intro_en = _split_intro(source.body)
+    issue = Issue(
+        week=week,
+        week_end=week_end,
+        title=_issue_title(r.bilingual(("title",)), week, week_end),
+        intro=Bilingual(ko=intro_ko, en=intro_en),
+        notice=r.bilingual(("notice",)),
+        source=r.url(("source",)),
+        papers=tuple(papers),
+        origin=Origin(source.display, 1, MappingProxyType(
+            {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
+             "intro": source.body_line})),
+    )
+    if r.problems:
+        raise DigestError(r.problems)
+    return issue
+
+
+def _split_intro(body: str) -> tuple[str, str]:
+    parts = _EN_MARKER.split(body, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
+def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None:
+    if not r.mapping(path, PAPER_KEYS):  # title.en and summary.en are checked below
+        return None
+    title = r.bilingual(path + ("title",), required=("en",))
+    summary = r.bilingual(path + ("summary",), required=("en",))
+    abstract = r.bilingual(path + ("abstract",))
+    links: list[Link] = []
+    if r.has(path + ("links",)) and r.mapping(path + ("links",), tuple(r.get(path + ("links",)) or ())):
+        for label in r.get(path + ("links",)):  # type: ignore[union-attr]
+            url = r.url(path + ("links", label), required=True)
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
+                r.error(path + ("links", label), "link labels are plain words (letters, digits, spaces, '-', '_')", key=True)
+            elif url:
+                links.append(Link(label=label, url=url))
+    links.sort(key=lambda link: link.label != "paper")  # the paper itself first; others as written
+
+    if r.has(path + ("id",)):
+        paper_id = r.text(path + ("id",), required=True).strip()
+        if paper_id and not _valid_id(paper_id):
+            r.error(path + ("id",), f"{paper_id!r} is not a valid id: use lowercase letters, digits, '-', '.' "
+                                    f"and '_' (at most {MAX_ID_LENGTH}, no '..', no '/')")
+    else:
+        paper_id = slugify(title.en)
+        if title.en and not paper_id:
+            r.error(path + ("title", "en"), "cannot make an id from this title; give the paper an 'id'")
+    lines = {
+        format_field(sub[len(path):]): line
+        for sub, (line, _) in r.doc.positions.items()
+        if sub[: len(path)] == path and len(sub) > len(path)
+    }
+    return Paper(
+        id=paper_id,
+        title=title,
+        summary=summary,
+        abstract=abstract,
+        links=tuple(links),
+        tweet=r.url(path + ("tweet",)),
+        tags=r.string_list(path + ("tags",)),
+        origin=Origin(source.display, r.line(path), MappingProxyType(lines), field=format_field(path)),
+    )
+
+
+def _valid_id(value: str) -> bool:
+    return len(value) <= MAX_ID_LENGTH and bool(ID_PATTERN.fullmatch(value)) and ".." not in value
+
+
+def slugify(text: str) -> str:
+    """'Chain-of-Note: Enhancing …' → 'chain-of-note-enhancing-…' (ASCII, ≤ 80 chars, cut at a word)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_ID_LENGTH:
+        slug = slug[: MAX_ID_LENGTH + 1].rsplit("-", 1)[0]
+    return slug
+
+
+def _issue_title(given: Bilingual, week: date, week_end: date) -> Bilingual:
+    end = week_end.strftime("%m/%d") if week_end.year == week.year else week_end.strftime("%Y/%m/%d")
+    span = f"{week:%Y/%m/%d} ~ {end}"
+    return Bilingual(
+        ko=given.ko or f"[{span}] 이번 주의 주요 ML 논문",
+        en=given.en or f"Top ML Papers of the Week ({span})",
+    )
+
+
+def _check_unique(issues: list[Issue]) -> list[Problem]:
+    problems: list[Problem] = []
+    weeks: dict[date, Issue] = {}
+    ids: dict[str, tuple[Issue, Paper]] = {}
+    for issue in sorted(issues, key=lambda i: i.origin.path):
+        if issue.week in weeks:
+            problems.append(Problem(issue.origin.path, issue.origin.line_of("week"), None, "week",
+                                    f"week {issue.key} is also in {weeks[issue.week].origin.path}"))
+        weeks.setdefault(issue.week, issue)
+        for paper in issue.papers:
+            if paper.id in ids and ids[paper.id][0] is not issue:
+                other = ids[paper.id][1].origin
+                problems.append(Problem(paper.origin.path, paper.origin.line_of("id"), None, f"{paper.origin.field}.id",
+                                        f"paper id {paper.id!r} is also used in {other.path}:{other.line}; "
+                                        f"ids are unique across the site (give one an explicit 'id')"))
+            ids.setdefault(paper.id, (issue, paper))
+    return problems

@@ -1,0 +1,83 @@
+"""The one owner of URLs and output paths. Every link in the site comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+from .errors import DigestError, Problem
+from .model import Lang
+
+
+@dataclass(frozen=True)
+class Urls:
+    """URL scheme (stable: published URLs and feed ids must never change)::
+
+        /                          landing page → /ko/ or /en/
+        /<lang>/                   home: issues newest first
+        /<lang>/issues/<week>/     one issue
+        /<lang>/papers/            paper index
+        /<lang>/papers/<id>/       one paper
+        /feed.xml                  RSS of the default language
+        /static/<file>             assets
+    """
+
+    base_url: str
+    """Absolute, ending with '/'; its path is the subpath the site is served under."""
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def _path(self, *parts: str, trailing: bool = True) -> str:
+        joined = "/".join(quote(part, safe="") for part in parts)
+        return self.base_path + joined + ("/" if trailing and joined else "")
+
+    def landing(self) -> str:
+        return self._path()
+
+    def home(self, lang: Lang) -> str:
+        return self._path(lang)
+
+    def issue(self, lang: Lang, week: str) -> str:
+        return self._path(lang, "issues", week)
+
+    def papers(self, lang: Lang) -> str:
+        return self._path(lang, "papers")
+
+    def paper(self, lang: Lang, paper_id: str) -> str:
+        return self._path(lang, "papers", paper_id)
+
+    def feed(self) -> str:
+        return self._path("feed.xml", trailing=False)
+
+    def static(self, name: str, version: str = "") -> str:
+        """An asset; ``version`` (a content hash) makes browsers fetch it again when it changes."""
+        return self._path("static", *name.split("/"), trailing=False) + (f"?v={version}" if version else "")
+
+    def absolute(self, path: str) -> str:
+        """'/digest/ko/' → 'https://example.org/digest/ko/'"""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+
+    def output_path(self, path: str) -> PurePosixPath:
+        """The file a URL path is served from, relative to the output folder."""
+        if not path.startswith(self.base_path):
+            raise ValueError(f"{path} is outside {self.base_path}")
+        rest = unquote(path[len(self.base_path):].split("?", 1)[0])
+        if rest == "" or rest.endswith("/"):
+            rest += "index.html"
+        return PurePosixPath(rest)
+
+
+def check_unique_paths(paths: list[tuple[PurePosixPath, str]]) -> None:
+    """Two pages writing one file is an error (found before anything is written)."""
+    owners: dict[PurePosixPath, str] = {}
+    problems = []
+    for path, owner in paths:
+        if path in owners:
+            problems.append(Problem(owner, None, None, "", f"would write {path}, which {owners[path]} writes too"))
+        owners.setdefault(path, owner)
+    if problems:
+        raise DigestError(problems)

@@ -1,0 +1,141 @@
+"""Views: what templates receive. Small frozen objects holding rendered HTML and URLs, made by
+pure functions of the model, so that templates only present."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .markdown import Markdown, plain
+from .model import Bilingual, Content, Issue, Lang, Paper
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A block of text in one language."""
+
+    html: Markup
+    lang: Lang
+    pending: bool = False
+    """Shown in English in the Korean edition because the Korean text is still missing."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """What a reader sees for one bilingual field: the edition's text, then (Korean edition) the
+    English original under it, as the community's posts do."""
+
+    main: TextView
+    original: TextView | None = None
+    """The other language's text: English under Korean; for titles also Korean under English."""
+
+
+@dataclass(frozen=True)
+class LinkView:
+    kind: str
+    """``paper``, ``tweet`` or the editor's own label (``code``, ``project``…)."""
+    label: str
+    """What the reader sees, in the edition's language."""
+    url: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    id: str
+    url: str
+    title: Pair
+    summary: Pair
+    abstract: Pair | None
+    links: tuple[LinkView, ...]
+    tags: tuple[str, ...]
+    issue_url: str
+    issue_title: str
+
+
+@dataclass(frozen=True)
+class IssueView:
+    key: str
+    url: str
+    title: str
+    title_lang: Lang
+    intro: Pair | None
+    notice: Pair | None
+    source: str
+    papers: tuple[PaperView, ...]
+    newer: IssueRef | None
+    older: IssueRef | None
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    url: str
+    title: str
+
+
+def pair(text: Bilingual, lang: Lang, render: Callable[[str], Markup], *, both_ways: bool = False) -> Pair | None:
+    """The edition's text (falling back to English, marked pending) and, in Korean, the original.
+    ``both_ways`` also gives the English edition the Korean text as its second line (titles)."""
+    if not text:
+        return None
+    if lang == "en":
+        if text.en:
+            second = TextView(render(text.ko), "ko") if both_ways and text.ko else None
+            return Pair(TextView(render(text.en), "en"), second)
+        return Pair(TextView(render(text.ko), "ko"))  # English missing: show what there is
+    if text.ko:
+        return Pair(TextView(render(text.ko), "ko"), TextView(render(text.en), "en") if text.en else None)
+    return Pair(TextView(render(text.en), "en", pending=True))
+
+
+class ViewMaker:
+    """Turns model objects into views for one edition."""
+
+    def __init__(self, urls: Urls, markdown: Markdown, site_notice: Bilingual,
+                 strings: Mapping[str, Mapping[str, str]]) -> None:
+        self.urls = urls
+        self.md = markdown
+        self.site_notice = site_notice
+        self.strings = strings
+
+    def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
+        known = {"paper": "link_paper", "tweet": "link_tweet"}
+        return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
+
+    def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
+        links = [self._link(lang, link.label, link.url) for link in paper.links]
+        if paper.tweet:
+            links.append(self._link(lang, "tweet", paper.tweet))
+        return PaperView(
+            id=paper.id,
+            url=self.urls.paper(lang, paper.id),
+            title=pair(paper.title, lang, plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
+            summary=pair(paper.summary, lang, self.md.block),  # type: ignore[arg-type]
+            abstract=pair(paper.abstract, lang, self.md.block),
+            links=tuple(links),
+            tags=paper.tags,
+            issue_url=self.urls.issue(lang, issue.key),
+            issue_title=issue.title.get(lang),
+        )
+
+    def ref(self, lang: Lang, issue: Issue | None) -> IssueRef | None:
+        return IssueRef(self.urls.issue(lang, issue.key), issue.title.get(lang)) if issue else None
+
+    def issue(self, lang: Lang, content: Content, issue: Issue) -> IssueView:
+        index = content.issues.index(issue)  # newest first
+        newer = content.issues[index - 1] if index > 0 else None
+        older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+        return IssueView(
+            key=issue.key,
+            url=self.urls.issue(lang, issue.key),
+            title=issue.title.get(lang),
+            title_lang=lang,
+            intro=pair(issue.intro, lang, self.md.block),
+            notice=pair(issue.notice or self.site_notice, lang, self.md.block),
+            source=issue.source,
+            papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
+            newer=self.ref(lang, newer),
+            older=self.ref(lang, older),
+        )

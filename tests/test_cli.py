@@ -1,0 +1,75 @@
+"""The command line: summary line, exit codes, and a previous site that survives failed builds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Project
+from digestgen.cli import main
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_prints_one_summary_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue()
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    assert out[0].startswith("built 1 issue, 1 paper: 9 pages, ")
+    assert out[0].endswith("→ _site/")
+
+
+def test_failed_build_leaves_the_previous_site_untouched(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue()
+    assert main(["build"]) == 0
+    before = snapshot(project.output)
+    project.add_issue("2023-11-20", papers=[{"title": {"en": "no summary"}}])
+    assert main(["build"]) == 1
+    assert snapshot(project.output) == before
+    err = capsys.readouterr().err
+    assert "content/issues/2023-11-20.md:4:3: papers[0].summary.en: required" in err
+
+
+def test_flags_override_settings(project: Project, tmp_path: Path) -> None:
+    project.add_issue()
+    out = tmp_path / "elsewhere"
+    assert main(["build", "--output", str(out), "--base-url", "https://a.example/x"]) == 0
+    assert 'href="https://a.example/x/ko/"' in (out / "ko" / "index.html").read_text(encoding="utf-8")
+
+
+def test_bad_base_url_flag(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue()
+    assert main(["build", "--base-url", "javascript:alert(1)"]) == 1
+    assert "--base-url: must be an absolute http(s) URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["content", ".", "templates/out"])
+def test_refuses_output_over_the_project(project: Project, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue()
+    assert main(["build", "--output", where]) == 1
+    assert "output folder overlaps" in capsys.readouterr().err
+    assert (project.root / "content" / "issues" / "2023-11-13.md").exists()
+
+
+def test_refuses_a_foreign_non_empty_folder(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue()
+    (project.root / "mine").mkdir()
+    (project.root / "mine" / "notes.txt").write_text("keep me")
+    assert main(["build", "--output", "mine"]) == 1
+    assert "was not made by digestgen" in capsys.readouterr().err
+    assert (project.root / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_build_py_runs_without_traceback_on_errors(project: Project) -> None:
+    project.write("2023-11-13.md", "---\nweek: [\n---\n")
+    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=project.root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("content/issues/2023-11-13.md:3:1: YAML syntax error")
