@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Project
+from helpers import REPO, Project
 from digestgen.cli import main
 
 

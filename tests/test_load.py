@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, Project, issue_text, paper
+from helpers import FIXTURES, Project, issue_text, paper
 from digestgen.cli import main
 from digestgen.errors import DigestError
 from digestgen.load import load_content, slugify

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Project, paper
+from helpers import Project, paper
 from digestgen.build import build
 from digestgen.errors import DigestError
 

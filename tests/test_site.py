@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import FIXTURES, REPO
+from helpers import FIXTURES, REPO
 from digestgen.build import build
 from digestgen.config import load_config
 

@@ -1,0 +1,102 @@
+"""Helpers for browser tests: the built site served over HTTP on localhost, driven by Playwright in Debian's Chromium.
+
+Playwright cannot download its own browser here, so it launches /usr/bin/chromium (or $CHROMIUM).
+Without Chromium these tests skip with the reason, unless DIGESTGEN_REQUIRE_BROWSER=1 (set by CI),
+which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO
+
+SUBPATH = "/digest/"
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def require_or_skip(reason: str) -> None:
+    if os.environ.get("DIGESTGEN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here but {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _SubpathHandler(SimpleHTTPRequestHandler):
+    """Serves the output folder under SUBPATH, as a static host would; 404 elsewhere."""
+
+    def translate_path(self, path: str) -> str:
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(SUBPATH):
+            return str(Path(self.directory) / "__outside__")
+        return super().translate_path("/" + clean[len(SUBPATH):])
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+        pass
+
+
+@dataclass
+class ServedSite:
+    root: Path
+    """The built output folder."""
+    origin: str
+    """``http://127.0.0.1:PORT``"""
+
+    def url(self, path: str = "") -> str:
+        """'ko/issues/2023-11-13/' → full URL under the subpath."""
+        return self.origin + SUBPATH + path
+
+
+def serve(folder: Path, port: int) -> ThreadingHTTPServer:
+    handler = functools.partial(_SubpathHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@dataclass
+class Watch:
+    """What a page did: console errors, failed requests and requests to other hosts."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def clean(self) -> bool:
+        return not (self.console_errors or self.failed or self.foreign)
+
+
+def save_screenshot(pg: object, name: str) -> Path:
+    """Screenshots are test artifacts, kept in test-artifacts/ for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path

@@ -1,0 +1,70 @@
+"""Test helpers: a throwaway project (the repo's templates, static files and settings) in tmp_path,
+with content written from small dicts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from digestgen.config import SiteConfig, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = REPO.parent / "shared" / "seed" / "000_4dc885194416978f.txt"
+
+
+def paper(n: int = 1, **fields: object) -> dict[str, object]:
+    """A minimal valid paper; keyword arguments replace or add fields."""
+    data: dict[str, object] = {
+        "title": {"ko": f"논문 {n}", "en": f"Paper number {n}"},
+        "summary": {"ko": f"요약 {n}", "en": f"Summary {n}"},
+    }
+    data.update(fields)
+    return data
+
+
+def issue_text(week: str = "2023-11-13", papers: list[dict[str, object]] | None = None,
+               body: str = "소개 글입니다.\n", **fields: object) -> str:
+    data: dict[str, object] = {"week": week, "papers": papers if papers is not None else [paper()]}
+    data.update(fields)
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}---\n{body}"
+
+
+class Project:
+    """A digestgen project folder for one test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for name in ("templates", "static"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.copy(REPO / "site.yaml", root / "site.yaml")
+        (root / "content" / "issues").mkdir(parents=True)
+
+    @property
+    def output(self) -> Path:
+        return self.root / "_site"
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        path = self.root / "content" / "issues" / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def add_issue(self, week: str = "2023-11-13", **kwargs: object) -> Path:
+        return self.write(f"{week}.md", issue_text(week, **kwargs))  # type: ignore[arg-type]
+
+    def config(self) -> SiteConfig:
+        return load_config(self.root / "site.yaml")
+
+    def read(self, url_path: str) -> str:
+        """A built page by its path below the site root, e.g. 'ko/issues/2023-11-13/'."""
+        target = self.output / url_path
+        if url_path.endswith("/") or not url_path:
+            target = target / "index.html"
+        return target.read_text(encoding="utf-8")
