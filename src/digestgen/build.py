@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
+from .errors import Problem
 from .load import load_content
 from .render import Renderer, load_assets
 from .urls import Urls
@@ -21,6 +22,7 @@ class BuildResult:
     papers: int
     seconds: float
     output: Path
+    warnings: tuple[Problem, ...] = ()
 
 
 def build(config: SiteConfig) -> BuildResult:
@@ -38,4 +40,5 @@ def build(config: SiteConfig) -> BuildResult:
         papers=len(content.papers),
         seconds=time.perf_counter() - started,
         output=config.output_dir,
+        warnings=tuple(sorted(renderer.warnings, key=Problem.sort_key)),
     )

@@ -46,6 +46,8 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(config_from_args(args))
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
           f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
           f"→ {display_path(result.output)}/")

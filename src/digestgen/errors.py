@@ -19,6 +19,8 @@ class Problem:
     field: str
     """Dotted path of the field, e.g. ``papers[2].summary.en``; empty for whole-file problems."""
     message: str
+    warning: bool = False
+    """A warning is reported but does not stop the build (``check --strict`` makes it an error)."""
 
     def __str__(self) -> str:
         where = self.path
@@ -27,7 +29,8 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        kind = " warning:" if self.warning else ""
+        return f"{where}:{field}{kind} {self.message}"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.field, self.message)

@@ -135,6 +135,8 @@ class Renderer:
         raw = load_strings(config.templates_dir)
         self.strings = {lang: Strings(lang, raw[lang], strings_source) for lang in LANGS}
         self.assets = assets
+        self.warnings: list[Problem] = []
+        """Problems worth telling the editor that do not stop the build (filled while rendering)."""
         self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings)
 
     def render(self, content: Content) -> list[Output]:
