@@ -51,8 +51,11 @@ def run_import(args: argparse.Namespace) -> int:
     errors = [p for p in problems if not p.warning]
     for warning in sorted((p for p in problems if p.warning), key=Problem.sort_key):
         print(warning, file=sys.stderr)
+    for error in sorted(errors, key=Problem.sort_key):
+        print(error, file=sys.stderr)
     if errors:
-        raise DigestError(errors)
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; no file was written.", file=sys.stderr)
+        return 1
     args.to.mkdir(parents=True, exist_ok=True)
     for path, text in outputs:
         temporary = path.with_name(f".{path.name}.tmp")

@@ -75,7 +75,9 @@ def _mapping(data: dict[str, object], indent: int, parent: str) -> list[str]:
     lines: list[str] = []
     for key, value in data.items():
         head = f"{pad}{_key(key)}:"
-        if isinstance(value, dict):
+        if value in ({}, []):
+            lines.append(f"{head} {value}")
+        elif isinstance(value, dict):
             lines.append(head)
             lines += _mapping(value, indent + 2, key)
         elif isinstance(value, list):
