@@ -117,8 +117,8 @@ def test_short_range_bullet_intro_and_korean_only_title(project: Project, capsys
         "- 이번 주에는 에이전트 논문이 많았습니다.\n- 또한 \"작은\" 모델의 성능이 크게 좋아졌습니다.\n- 마지막 항목입니다.\n")
     shown = display(IMPORT / "post-short.txt")
     assert sorted(capsys.readouterr().err.splitlines()) == sorted([
-        "content/issues/2025-07-07.md:10:7: papers[0].title.en: warning: required "
-        "(the build will stop here until this is fixed)",
+        f"{shown}:13: papers[0].title.en: warning: required in content/issues/2025-07-07.md:10:7; "
+        f"the build will stop there until this is fixed",
         f"{shown}:9: intro: warning: a lone '-' with no text after it; left out",
         f"{shown}:13: papers[0].title.en: warning: the title has no English part; it is kept as the Korean "
         f"title (add title.en before building)",

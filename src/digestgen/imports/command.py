@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import replace
 from datetime import date
@@ -109,7 +110,7 @@ def plan(drafts: list[DraftIssue], folder: Path, *, force: bool) -> tuple[list[t
             continue
         try:
             text = issue_file(draft, shown)
-            problems += _build_warnings(path, shown, text)
+            problems += _build_warnings(draft, path, shown, text)
         except DigestError as exc:
             problems += exc.problems
             continue
@@ -117,14 +118,21 @@ def plan(drafts: list[DraftIssue], folder: Path, *, force: bool) -> tuple[list[t
     return outputs, problems
 
 
-def _build_warnings(path: Path, shown: str, text: str) -> list[Problem]:
-    """What the loader will say about the written file, as warnings pointing into it."""
+def _build_warnings(draft: DraftIssue, path: Path, shown: str, text: str) -> list[Problem]:
+    """What the loader will say about the written file, as warnings on the input's line that
+    also point into the new file."""
     front, _, body = text[4:].partition("\n---\n")
     source = SourceFile(path=path, display=shown, meta=parse_yaml(front + "\n", shown, first_line=2),
                         body=body, body_line=front.count("\n") + 4)
     try:
         parse_issue(source)
     except DigestError as exc:
-        return [replace(p, warning=True, message=f"{p.message} (the build will stop here until this is fixed)")
-                for p in exc.problems]
+        warnings = []
+        for p in exc.problems:
+            paper = re.match(r"papers\[(\d+)\]", p.field)
+            line = draft.papers[int(paper.group(1))].line if paper else draft.line
+            written = f"{p.path}:{p.line}:{p.column}" if p.column else f"{p.path}:{p.line}"
+            warnings.append(Problem(draft.input, line, None, p.field, f"{p.message} in {written}; the build "
+                                    f"will stop there until this is fixed", warning=True))
+        return warnings
     return []
