@@ -131,3 +131,14 @@ def test_literal_text_stays_literal_on_the_built_site(project: Project) -> None:
         assert soup.find("think") is None and soup.find("math") is None
         assert not any(ord(ch) >= 0x1F000 for ch in text)  # no emoji was made
         assert [li.get_text() for li in soup.select(".summary li")] == ["First finding", "Second finding with code"]
+
+
+def test_crlf_list_gives_the_same_files(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    crlf = tmp_path / "crlf.md"
+    crlf.write_bytes(LIST.read_bytes().replace(b"\n", b"\r\n"))
+    outputs = []
+    for source in (LIST, crlf):
+        target = tmp_path / source.stem
+        assert main(["import", "list", str(source), "--to", str(target)]) == 0
+        outputs.append({p.name: p.read_bytes() for p in sorted(target.iterdir())})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 5

@@ -228,3 +228,38 @@ def test_written_yaml_reads_back_as_written(title: str, summary: str, url_tail: 
     text = issue_file(draft, "x.md")  # raises if the YAML would not read back as written
     front = text.split("\n---\n", 1)[0].removeprefix("---\n")
     assert parse_yaml(front + "\n", "x.md").data == front_matter_data(draft)
+
+
+def test_input_that_is_not_utf8_names_file_and_line(project: Project, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    post = tmp_path / "cp949.txt"
+    post.write_bytes("[2023/11/13 ~ 11/19] 제목\n\n소개\n".encode("cp949"))
+    assert imported(project, post) == 1
+    assert f"{display(post)}:1: file is not UTF-8 (it looks like CP949 (EUC-KR)); save it as UTF-8" \
+        in capsys.readouterr().err
+
+
+_LINES = st.sampled_from([
+    "", "", "  ", "논문 소개", "논문 초록", "논문 링크", "더 읽어보기", "원문", "소개", "-", "  • 불릿 문장 하나",
+    "한국어 제목 / English Title", "##Stray heading", "   Indented English sentence", "그냥 한국어 문장",
+    "https://x.com/a/status/9", "원문: https://o.example/p", ":one: 첫째 항목", "Plain English line",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINES, max_size=40))
+def test_any_arrangement_of_post_lines_is_read_or_refused_never_lost(lines: list[str]) -> None:
+    """Whatever order the lines come in: no exception; either errors, or a file in which every
+    text line of the post is found (unless a warning names that line)."""
+    text = "\n".join(["[2023/11/13 ~ 11/19] 제목", *lines])
+    draft, problems = read_post(text, "p.txt")
+    if draft is None:
+        assert any(not p.warning for p in problems)
+        return
+    written = issue_file(draft, "2023-11-13.md").replace("\\", "")
+    warned = {p.line for p in problems}
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = line.strip().lstrip("•#-").strip()
+        if words and words not in ("논문 소개", "논문 초록", "논문 링크", "더 읽어보기", "원문", "소개") \
+                and number not in warned:
+            assert words.replace("원문: ", "") in written, (number, line)
