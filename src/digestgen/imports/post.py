@@ -262,7 +262,7 @@ class PostReader:
 
     @staticmethod
     def _md(line: Line) -> str:
-        return escape_text(BULLET.sub("", line.text.strip(), count=1), math=True, emoji=True)
+        return escape_text(BULLET.sub("", line.text.strip(), count=1))
 
 
 def _classify(number: int, text: str) -> Line:

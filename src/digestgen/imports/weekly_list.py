@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from ..errors import Problem
 from ..model import Bilingual, Link
 from .draft import DraftIssue, DraftPaper
-from .text import BULLET, blocks_to_markdown, escape_markdown
+from .text import BULLET, blocks_to_markdown, escape_list_markdown
 
 WEEK_HEADING = re.compile(r"^#{1,3}\s+(Top ML Papers of the Week\b.*?)\s*#*\s*$", re.IGNORECASE)
 _MONTH = r"([A-Za-z]{3,9})\.?"
@@ -167,7 +167,7 @@ class ListReader:
             links.append(Link(unique, url))
         rest = LINK.sub("", links_cell).strip(" ,;|")
         if rest:
-            summary += f"\n\n{escape_markdown(rest, math=False, emoji=False)}"
+            summary += f"\n\n{escape_list_markdown(rest)}"
             self.warn(index + 1, f"{where}.summary.en", f"text in the links column that is not a link; kept at the "
                                                         f"end of the summary ({rest[:60]!r})")
         return DraftPaper(title=Bilingual(en=title), summary=Bilingual(en=summary), links=tuple(links),
@@ -181,7 +181,7 @@ class ListReader:
             piece = piece.strip()
             if piece:
                 bullet = bool(BULLET.match(piece))
-                items.append((bullet, escape_markdown(BULLET.sub("", piece, count=1), math=False, emoji=False)))
+                items.append((bullet, escape_list_markdown(BULLET.sub("", piece, count=1))))
         return blocks_to_markdown(items, single_bullet_as_paragraph=False)
 
 
