@@ -40,7 +40,7 @@ def _month(word: str) -> int | None:
 
 
 def _key(heading: str) -> str:
-    return re.sub(r"\s+", " ", heading.strip().lower())
+    return re.sub(r"\s+", "", heading.lower())  # "(Jan 1-8)" and "(Jan 1 - 8)" are one week
 
 
 class ListReader:
