@@ -133,7 +133,7 @@ def test_literal_text_stays_literal_on_the_built_site(project: Project) -> None:
         assert [li.get_text() for li in soup.select(".summary li")] == ["First finding", "Second finding with code"]
 
 
-def test_crlf_list_gives_the_same_files(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_crlf_list_gives_the_same_files(tmp_path: Path) -> None:
     crlf = tmp_path / "crlf.md"
     crlf.write_bytes(LIST.read_bytes().replace(b"\n", b"\r\n"))
     outputs = []

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from helpers import FIXTURES, REPO, Project
 from digestgen.cli import main
+from digestgen.errors import display_path as display
 from digestgen.imports.draft import DraftIssue, DraftPaper
 from digestgen.imports.issue_file import front_matter_data, issue_file
 from digestgen.imports.post import read_post
@@ -98,11 +99,6 @@ def test_messy_post(project: Project, capsys: pytest.CaptureFixture[str]) -> Non
                    f"to any part of the paper; kept at the end of the summary ('이 줄은 어디에도 속하지 않습니다.')\n")
     assert orca.title == Bilingual("", "Orca 2")  # a one-language heading is kept as it is (## stripped)
     assert orca.links == () and orca.tweet == "https://x.com/example/status/2"
-
-
-def display(path: Path) -> str:
-    from digestgen.errors import display_path
-    return display_path(path)
 
 
 def test_short_range_bullet_intro_and_korean_only_title(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
