@@ -259,3 +259,12 @@ def test_any_arrangement_of_post_lines_is_read_or_refused_never_lost(lines: list
         if words and words not in ("논문 소개", "논문 초록", "논문 링크", "더 읽어보기", "원문", "소개") \
                 and number not in warned:
             assert words.replace("원문: ", "") in written, (number, line)
+
+
+def test_title_repeated_with_site_chrome() -> None:
+    chrome = "[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문 - 읽을거리&정보공유 - 파이토치 한국 사용자 모임"
+    draft, problems = read_post(f"{chrome}\n" + post_text("[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문"), "p.txt")
+    assert draft is not None and draft.title.ko == "[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문"
+    assert draft.intro.ko == "소개 글."
+    assert [str(p) for p in problems] == [
+        "p.txt:1: title: warning: another title line (page chrome?) left out; the title is line 2"]

@@ -69,17 +69,25 @@ class PostReader:
         self.problems.append(Problem(self.display, line, None, field_name, message))
 
     def read(self) -> DraftIssue | None:
-        title_index = next((i for i, line in enumerate(self.lines) if TITLE.match(line.text)), None)
-        if title_index is None:
+        first_marker = next((i for i, line in enumerate(self.lines) if line.marker), len(self.lines))
+        candidates = [i for i, line in enumerate(self.lines[:first_marker]) if TITLE.match(line.text)]
+        if not candidates:
             first = next((line.number for line in self.lines if not line.blank), 1)
             self.error(first, "title", "no title line with the week's dates, like "
                                        "'[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문'")
             return None
+        # Page chrome repeats the title, sometimes with the site's name after it: the shortest is
+        # the post's own; exact copies go silently, longer ones with a warning.
+        title_index = min(candidates, key=lambda i: (len(_bare(self.lines[i])), i))
         title_line = self.lines[title_index]
         dates = self._dates(title_line)
-        title_text = HEADING_PREFIX.sub("", title_line.text).strip()
-        # Page chrome: copies of the title (or of its words without the dates) around it.
+        title_text = _bare(title_line)
         chrome = {title_text, title_text[title_text.index("]") + 1:].strip()}
+        for i in candidates:
+            if _bare(self.lines[i]) not in chrome:
+                chrome.add(_bare(self.lines[i]))
+                self.warn(self.lines[i].number, "title", f"another title line (page chrome?) left out; the title "
+                                                         f"is line {title_line.number}")
         before = [line for line in self.lines[:title_index] if not line.blank and _bare(line) not in chrome]
         body = [line for line in self.lines[title_index + 1:] if _bare(line) not in chrome]
         for line in before:
