@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import FIXTURES, Project
 from digestgen.build import build
 from digestgen.cli import main
 from digestgen.errors import display_path
+from digestgen.imports.issue_file import issue_file
 from digestgen.imports.weekly_list import read_list
 from digestgen.load import load_content
 
@@ -142,3 +145,20 @@ def test_crlf_list_gives_the_same_files(tmp_path: Path) -> None:
         assert main(["import", "list", str(source), "--to", str(target)]) == 0
         outputs.append({p.name: p.read_bytes() for p in sorted(target.iterdir())})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 5
+
+
+_CELL = st.lists(st.sampled_from(["**", "Title", " - ", "  ", "<br>", "●", "$", "~$9", ":", "man:woman::king:queen",
+                                  "<think>", "\\|", "[Tweet)](https://x.com/a/status/1)", "[Code](https://c.example)",
+                                  "[Paper](not-a-url)", "1)", "한국어", "`", " "]), max_size=12).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL), min_size=1, max_size=4))
+def test_any_row_is_read_and_written_without_a_traceback(rows: list[tuple[str, str]]) -> None:
+    table = "".join(f"| {a} | {b} |\n" for a, b in rows)
+    text = f"## Top ML Papers of the Week (Jan 1-8) - 2023\n| Paper | Links |\n| --- | --- |\n{table}"
+    drafts, problems = read_list(text, "x.md")
+    assert all(p.line for p in problems)  # every message points at a line
+    for draft in drafts:
+        assert len(draft.papers) == len(rows)
+        issue_file(draft, "2023-01-01.md")  # reads back as written, or raises
