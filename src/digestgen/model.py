@@ -34,11 +34,17 @@ class Origin:
     line: int | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """Line of each field by its dotted name relative to the object (e.g. ``summary.ko``)."""
+    text_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Line where each text field's text begins (the line after ``|-`` for block scalars)."""
     field: str = ""
     """Where the object sits in its file's front-matter (``papers[2]``); empty for a whole issue."""
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name, self.line)
+
+    def text_line(self, name: str) -> int | None:
+        """Where the text of field ``name`` begins, for messages about a line inside it."""
+        return self.text_lines.get(name, self.line_of(name))
 
 
 @dataclass(frozen=True)
