@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from browsing import ServedSite, save_screenshot
+from browsing import ARTIFACTS, ServedSite, save_screenshot
 
 ISSUE = "issues/2023-11-13/"
 JARVIS = "papers/jarvis-1-open-world-multi-task-agents-with-memory-augmented-multimodal-language/"
@@ -211,3 +211,20 @@ def test_issue_page_screenshots(open_page: OpenPage, served_site: ServedSite, de
     path = save_screenshot(pg, f"issue-ko-{device}-{theme}")
     assert path.stat().st_size > 10_000
     assert pg.watch.clean(), pg.watch
+
+
+def test_print_shows_the_issue_without_site_chrome(open_page: OpenPage, served_site: ServedSite) -> None:
+    pg = open_page(served_site, color_scheme="dark")
+    pg.goto(served_site.url("ko/" + ISSUE))
+    pg.emulate_media(media="print")
+    assert not is_dark(pg)  # ink on paper, whatever the screen theme
+    for chrome in (".site-header", ".site-footer", ".controls", "nav.toc", ".permalink"):
+        assert not pg.locator(chrome).first.is_visible(), chrome
+    assert pg.locator("article.paper:visible").count() == 10
+    assert pg.locator(".original").first.is_visible()
+    after = pg.evaluate("getComputedStyle(document.querySelector('.paper-links a'), '::after').content")
+    assert "https://x.com/" in after  # printed links say where they go
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "issue-ko-print.pdf"
+    pg.pdf(path=str(pdf))
+    assert pdf.stat().st_size > 10_000
