@@ -59,6 +59,7 @@ def test_display_math_is_a_block(md: Markdown) -> None:
     html, _ = rendered(md, "before\n\n$$\n\\frac{a}{b}\n$$\n\nafter")
     soup = BeautifulSoup(html, "html5lib")
     assert soup.find("math")["display"] == "block" and soup.find("mfrac") is not None
+    assert soup.find("div", class_="math-display")["tabindex"] == "0"
     assert [p.get_text() for p in soup.find_all("p")] == ["before", "after"]
 
 

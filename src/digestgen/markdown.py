@@ -213,7 +213,8 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     latex = token.content.strip()
     mathml, problem = to_mathml(latex, display)
     if mathml is not None:
-        return f"{mathml}\n" if display else mathml
+        # A wide formula scrolls inside its own box (focusable, so the keyboard can scroll it too).
+        return f'<div class="math-display" tabindex="0">{mathml}</div>\n' if display else mathml
     warn: Warn | None = env.get("warn")
     if warn is not None:
         warn(token.map[0] if token.map else token.meta.get("line", 0), problem)

@@ -190,12 +190,12 @@ def test_axe_finds_no_serious_violations(open_page: OpenPage, served_site: Serve
     assert serious == []
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 320)])
 def test_axe_on_the_sample_with_pending_and_math_errors(open_page: OpenPage, served_sample: ServedSite,
-                                                        theme: str) -> None:
+                                                        theme: str, width: int) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    pg = open_page(served_sample, color_scheme=theme)
+    pg = open_page(served_sample, color_scheme=theme, viewport={"width": width, "height": 800})
     pg.goto(served_sample.url("ko/issues/2023-11-13/"))
     violations = Axe().run(pg).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations if v["impact"] in ("serious", "critical")] == []
