@@ -210,6 +210,10 @@ def test_issue_page_screenshots(open_page: OpenPage, served_site: ServedSite, de
     pg.goto(served_site.url("ko/" + ISSUE), wait_until="networkidle")
     path = save_screenshot(pg, f"issue-ko-{device}-{theme}")
     assert path.stat().st_size > 10_000
+    # The whole page is too tall to look at on one screen: also the first screen, and a paper with math.
+    pg.screenshot(path=str(ARTIFACTS / f"issue-ko-{device}-{theme}-top.png"))
+    pg.locator("article.paper").nth(6).locator(".abstract").scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / f"issue-ko-{device}-{theme}-math.png"))
     assert pg.watch.clean(), pg.watch
 
 
