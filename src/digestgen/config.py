@@ -88,7 +88,7 @@ def load_config(path: Path) -> SiteConfig:
         output_dir=folder("output_dir", "_site"),
         config_path=path.resolve(),
         origin=Origin(shown, 1, MappingProxyType({".".join(map(str, p)): line for p, (line, _) in doc.positions.items()}),
-                      MappingProxyType({".".join(map(str, p)): line for p, line in doc.text_lines.items()})),
+                      text_lines=MappingProxyType({".".join(map(str, p)): line for p, line in doc.text_lines.items()})),
     )
     if r.problems:
         raise DigestError(r.problems)

@@ -86,7 +86,7 @@ def parse_issue(source: SourceFile) -> Issue:
         origin=Origin(source.display, 1, MappingProxyType(
             {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
              "intro": source.body_line}),
-            MappingProxyType({**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
+            text_lines=MappingProxyType({**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
                               **intro_lines})),
     )
     if r.problems:
@@ -149,8 +149,8 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
-        origin=Origin(source.display, r.line(path), MappingProxyType(lines), MappingProxyType(text_lines),
-                      field=format_field(path)),
+        origin=Origin(source.display, r.line(path), MappingProxyType(lines), field=format_field(path),
+                      text_lines=MappingProxyType(text_lines)),
     )
 
 

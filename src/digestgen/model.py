@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,10 +35,10 @@ class Origin:
     line: int | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """Line of each field by its dotted name relative to the object (e.g. ``summary.ko``)."""
-    text_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    """Line where each text field's text begins (the line after ``|-`` for block scalars)."""
     field: str = ""
     """Where the object sits in its file's front-matter (``papers[2]``); empty for a whole issue."""
+    text_lines: Mapping[str, int] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    """Line where each text field's text begins (the line after ``|-`` for block scalars)."""
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name, self.line)

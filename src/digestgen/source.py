@@ -191,6 +191,7 @@ class _Builder:
             return None
         self.positions[path] = self._pos(node)
         if isinstance(node, yaml.ScalarNode):
+            self.text_lines[path] = self._pos(node)[0] + (1 if node.style in ("|", ">") else 0)
             return self._scalar(node, path)
         if id(node) in self.active:
             self._problem(node, path, "a YAML alias refers to itself")
@@ -215,7 +216,6 @@ class _Builder:
             return None
         if node.tag != "tag:yaml.org,2002:str":
             self.plain_scalars[path] = node.value
-        self.text_lines[path] = self._pos(node)[0] + (1 if node.style in ("|", ">") else 0)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:

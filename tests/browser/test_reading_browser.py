@@ -73,6 +73,14 @@ def test_dark_mode_follows_the_system(open_page: OpenPage, served_site: ServedSi
     pg.goto(served_site.url("ko/"))
     assert is_dark(pg)
     assert pg.get_by_role("button", name="어두운 테마").get_attribute("aria-pressed") == "true"
+    pg.emulate_media(color_scheme="light")  # the system changes: so does the page, and the button's state
+    assert not is_dark(pg)
+    assert pg.get_by_role("button", name="어두운 테마").get_attribute("aria-pressed") == "false"
+    pg.emulate_media(color_scheme="dark")
+    pg.get_by_role("button", name="어두운 테마").click()  # the reader prefers light on a dark system
+    pg.goto(served_site.url("en/papers/"))
+    assert not is_dark(pg)
+    assert pg.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "false"
     light = open_page(served_site, color_scheme="light")
     light.goto(served_site.url("ko/"))
     assert not is_dark(light)
