@@ -240,3 +240,13 @@ def test_print_shows_the_issue_without_site_chrome(open_page: OpenPage, served_s
     pdf = ARTIFACTS / "issue-ko-print.pdf"
     pg.pdf(path=str(pdf))
     assert pdf.stat().st_size > 10_000
+
+
+def test_english_edition_toggle_hides_korean_titles(open_page: OpenPage, served_site: ServedSite) -> None:
+    pg = open_page(served_site)
+    pg.goto(served_site.url("en/papers/"))
+    korean = pg.locator("span.original-title[lang=ko]")
+    assert korean.count() == 10 and korean.first.is_visible()
+    pg.get_by_role("button", name="Show Korean titles").click()
+    assert not korean.first.is_visible()
+    assert pg.locator(".paper-list a").first.is_visible()
