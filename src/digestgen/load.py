@@ -86,8 +86,9 @@ def parse_issue(source: SourceFile) -> Issue:
         origin=Origin(source.display, 1, MappingProxyType(
             {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
              "intro": source.body_line}),
-            text_lines=MappingProxyType({**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
-                              **intro_lines})),
+            text_lines=MappingProxyType(
+                {**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
+                 **intro_lines})),
     )
     if r.problems:
         raise DigestError(r.problems)
