@@ -69,14 +69,17 @@ def test_without_script_everything_is_visible_and_no_dead_controls(open_page: Op
 
 
 def test_dark_mode_follows_the_system(open_page: OpenPage, served_site: ServedSite) -> None:
+    from playwright.sync_api import expect  # imported here: without playwright the fixtures skip with the reason
+
     pg = open_page(served_site, color_scheme="dark")
     pg.goto(served_site.url("ko/"))
     assert is_dark(pg)
     assert pg.get_by_role("button", name="어두운 테마").get_attribute("aria-pressed") == "true"
     pg.emulate_media(color_scheme="light")  # the system changes: so does the page, and the button's state
     assert not is_dark(pg)
-    assert pg.get_by_role("button", name="어두운 테마").get_attribute("aria-pressed") == "false"
+    expect(pg.get_by_role("button", name="어두운 테마")).to_have_attribute("aria-pressed", "false")  # event is async
     pg.emulate_media(color_scheme="dark")
+    expect(pg.get_by_role("button", name="어두운 테마")).to_have_attribute("aria-pressed", "true")
     pg.get_by_role("button", name="어두운 테마").click()  # the reader prefers light on a dark system
     pg.goto(served_site.url("en/papers/"))
     assert not is_dark(pg)
