@@ -253,3 +253,17 @@ def test_english_edition_toggle_hides_korean_titles(open_page: OpenPage, served_
     pg.get_by_role("button", name="Show Korean titles").click()
     assert not korean.first.is_visible()
     assert pg.locator(".paper-list a").first.is_visible()
+
+
+def test_korean_typography_with_system_fonts(open_page: OpenPage, served_site: ServedSite) -> None:
+    pg = open_page(served_site, viewport={"width": 1280, "height": 900})
+    pg.goto(served_site.url("ko/" + ISSUE))
+    korean = pg.locator(".summary .text[lang=ko] p").first
+    style = korean.evaluate("p => { const s = getComputedStyle(p); return [s.wordBreak, s.lineHeight, s.fontSize,"
+                            " s.fontFamily, p.getBoundingClientRect().width]; }")
+    word_break, line_height, font_size, family, width = style
+    assert word_break == "keep-all"
+    assert 1.7 <= float(line_height.removesuffix("px")) / float(font_size.removesuffix("px")) <= 1.9
+    assert "Noto Sans KR" in family and "NanumGothic" in family
+    assert width <= 45 * 17  # a comfortable measure on a wide screen
+    assert pg.evaluate("document.fonts.size") == 0  # no web fonts declared, none downloaded
