@@ -135,3 +135,8 @@ def test_no_emoji_inside_math(md: Markdown) -> None:
 ])
 def test_emphasis_next_to_hangul(md: Markdown, source: str, expected: str) -> None:
     assert md.block(source) == expected
+
+
+def test_a_cached_text_still_reports_its_warnings(md: Markdown) -> None:
+    first, second = rendered(md, "a\n$\\nope$"), rendered(md, "a\n$\\nope$")
+    assert first == second and first[1] == [(1, "unknown LaTeX command \\nope in $\\nope$; shown as code")]

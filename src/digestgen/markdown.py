@@ -59,10 +59,21 @@ class Markdown:
         md.core.ruler.push("emoji", _emoji)
         md.core.ruler.push("source_lines", _source_lines)
         self._md = md
+        self._blocks: dict[str, tuple[Markup, tuple[tuple[int, str], ...]]] = {}
+        """Rendered text and its warnings by source: one text is shown on several pages."""
 
     def block(self, text: str, warn: Warn | None = None) -> Markup:
-        """Paragraphs, lists, tables…"""
-        return Markup(self._md.render(text, {"warn": warn}))  # noqa: S704 - html is off; math is checked
+        """Paragraphs, lists, tables…; ``warn`` hears about each problem every time (from the cache too)."""
+        if text not in self._blocks:
+            notes: list[tuple[int, str]] = []
+            env = {"warn": lambda line, message: notes.append((line, message))}
+            html = Markup(self._md.render(text, env))  # noqa: S704 - html is off; math is checked
+            self._blocks[text] = (html, tuple(notes))
+        html, found = self._blocks[text]
+        if warn is not None:
+            for line, message in found:
+                warn(line, message)
+        return html
 
     def inline(self, text: str, warn: Warn | None = None) -> Markup:
         """One line of inline Markdown, without a surrounding paragraph."""
