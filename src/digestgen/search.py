@@ -1,0 +1,64 @@
+"""Search: the extra words that make Korean findable, and the Pagefind step.
+
+Pagefind matches a query word against the *start* of indexed words, and knows no Korean
+morphology: `모델` finds `모델을`, but `생성` does not find `검색증강생성`, nor `검색증강` the text
+`검색 증강`. So each paper page carries a hidden, indexed list (``hangul_terms``) of
+
+- every Hangul word, and every suffix of two or more syllables of it (`검색증강생성` → `색증강생성`,
+  `증강생성`, `강생성`, `생성`): a prefix of some suffix is any substring, so any part of a
+  compound is found;
+- two and three neighbouring Hangul words joined (`검색 증강 생성` → `검색증강`, `증강생성`,
+  `검색증강생성`), because Korean spacing varies between writers and readers.
+
+The other half is in the browser (``static/search.js``): before searching, a particle or ending
+is cut off each Korean query word (`모델이` → `모델`), so the query is a prefix of `모델을`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import DigestError, Problem, display_path
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_TOKEN = re.compile(r"\S+")
+
+
+def hangul_terms(texts: Iterable[str]) -> str:
+    """The hidden search words for some Korean texts, space-separated, in first-seen order."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        words = [_HANGUL_WORD.findall(token) for token in _TOKEN.findall(text)]
+        for parts in words:
+            for word in parts:
+                for start in range(max(1, len(word) - 1)):  # the word itself too: English pages lack it
+                    seen.setdefault(word[start:], None)
+        # Joins only across plain spaces between whole Hangul tokens ("검색 증강", not "CoN: 검색").
+        whole = [parts[0] if len(parts) == 1 else "" for parts in words]
+        for size in (2, 3):
+            for i in range(len(whole) - size + 1):
+                group = whole[i:i + size]
+                if all(group):
+                    seen.setdefault("".join(group), None)
+    return " ".join(seen)
+
+
+def run_pagefind(site: Path) -> int:
+    """Index the written site with Pagefind (its own binary, from the ``pagefind[bin]`` wheel);
+    returns the number of pages indexed. Offline: Pagefind reads and writes local files only."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise DigestError(Problem(display_path(site), None, None, "", f"cannot run Pagefind: {exc}")) from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise DigestError(Problem(display_path(site), None, None, "",
+                                  "Pagefind failed (is `pagefind[bin]` installed?): "
+                                  + (detail[-1] if detail else f"exit status {done.returncode}")))
+    found = re.findall(r"Indexed (\d+) pages?", done.stdout)
+    return int(found[0]) if found else 0
