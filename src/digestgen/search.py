@@ -16,6 +16,7 @@ is cut off each Korean query word (`모델이` → `모델`), so the query is a 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -60,5 +61,14 @@ def run_pagefind(site: Path) -> int:
         raise DigestError(Problem(display_path(site), None, None, "",
                                   "Pagefind failed (is `pagefind[bin]` installed?): "
                                   + (detail[-1] if detail else f"exit status {done.returncode}")))
-    found = re.findall(r"Indexed (\d+) pages?", done.stdout)
-    return int(found[0]) if found else 0
+    _sort_entry(site / "pagefind" / "pagefind-entry.json")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(int(language["page_count"]) for language in entry["languages"].values())
+
+
+def _sort_entry(path: Path) -> None:
+    """Pagefind lists its languages in hash-map order, which changes from run to run; sorted,
+    the same site gives the same bytes (pagefind.js reads it as JSON, order means nothing)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
