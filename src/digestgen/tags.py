@@ -32,27 +32,29 @@ def tag_slug(text: str) -> str:
 class Tag:
     slug: str
     name: str
-    """How the tag is shown: its most used spelling (ties: the first in sorted order)."""
+    """How the tag is shown: its most used spelling (ties: the one used first, oldest issue first)."""
     papers: tuple[tuple[Issue, Paper], ...]
     """Newest issue first, in the issue's order."""
 
 
 def collect_tags(content: Content) -> tuple[Tag, ...]:
     """Every tag of the site, sorted by slug."""
-    spellings: dict[str, Counter[str]] = {}
+    spellings: dict[str, Counter[str]] = {}  # Counter keeps first-use order for ties
+    for issue in reversed(content.issues):
+        for paper in issue.papers:
+            for text in paper.tags:
+                if tag_slug(text):
+                    spellings.setdefault(tag_slug(text), Counter())[text.strip()] += 1
     papers: dict[str, list[tuple[Issue, Paper]]] = {}
     for issue, paper in content.papers:
         seen = set()
         for text in paper.tags:
             slug = tag_slug(text)
-            if not slug:
-                continue
-            spellings.setdefault(slug, Counter())[text.strip()] += 1
-            if slug not in seen:
+            if slug and slug not in seen:
                 papers.setdefault(slug, []).append((issue, paper))
                 seen.add(slug)
     return tuple(
-        Tag(slug, min(spellings[slug], key=lambda s: (-spellings[slug][s], s)), tuple(papers[slug]))
+        Tag(slug, spellings[slug].most_common(1)[0][0], tuple(papers[slug]))
         for slug in sorted(papers)
     )
 
