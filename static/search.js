@@ -41,31 +41,32 @@
     return bundle;
   }
 
-  /** Text around the first match, as [text, marked] pieces; from the visible text only. */
-  function excerpt(content, terms, size) {
-    var lower = content.toLowerCase();
-    var first = -1;
-    terms.forEach(function (t) {
-      var at = lower.indexOf(t.toLowerCase());
-      if (at >= 0 && (first < 0 || at < first)) first = at;
+  /** One pattern for all terms, longest first; a Korean term also matches the text with spaces
+      between its syllables (검색증강 marks 검색 증강). */
+  function pattern(terms) {
+    var parts = terms.slice().sort(function (a, b) { return b.length - a.length; }).map(function (t) {
+      var chars = Array.from(t).map(function (c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+      return HANGUL.test(t) ? chars.join("\\s*") : chars.join("");
     });
-    var start = Math.max(0, first - size / 3), text = content.slice(start, start + size);
-    return { pieces: mark(text, terms), cut: start > 0 };
+    return new RegExp(parts.join("|"), "gi");
+  }
+
+  /** Text around the first match, as [text, marked] pieces. */
+  function excerpt(content, terms, size) {
+    var first = content.search(pattern(terms));
+    var start = Math.max(0, first - Math.floor(size / 3));
+    return { pieces: mark(content.slice(start, start + size), terms), cut: start > 0 };
   }
 
   function mark(text, terms) {
-    var pieces = [], lower = text.toLowerCase(), i = 0;
-    while (i < text.length) {
-      var next = -1, len = 0;
-      terms.forEach(function (t) {
-        var at = lower.indexOf(t.toLowerCase(), i);
-        if (at >= 0 && (next < 0 || at < next || (at === next && t.length > len))) { next = at; len = t.length; }
-      });
-      if (next < 0 || !len) { pieces.push([text.slice(i), false]); break; }
-      if (next > i) pieces.push([text.slice(i, next), false]);
-      pieces.push([text.slice(next, next + len), true]);
-      i = next + len;
+    var pieces = [], re = pattern(terms), i = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (!m[0]) { re.lastIndex++; continue; }
+      if (m.index > i) pieces.push([text.slice(i, m.index), false]);
+      pieces.push([m[0], true]);
+      i = m.index + m[0].length;
     }
+    if (i < text.length) pieces.push([text.slice(i), false]);
     return pieces;
   }
 

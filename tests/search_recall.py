@@ -84,10 +84,8 @@ def found_ids(page: object, site_url: str, lang: str, query: str, script: str) -
     return {paper_id(url) for url in page.evaluate(script, query)}  # type: ignore[attr-defined]
 
 
-def measure(work: Path) -> dict[tuple[str, str, str], dict[Query, set[str]]]:
-    """{(method, edition, query language): {query: ids found}}"""
-    from playwright.sync_api import sync_playwright
-
+def measure(work: Path, browser: object) -> dict[tuple[str, str, str], dict[Query, set[str]]]:
+    """{(method, edition, query language): {query: ids found}}, with a Playwright browser."""
     ports = {"ours": free_port(), "plain": free_port()}
     origins = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     ours, plain = build_sites(work, origins["ours"])
@@ -95,17 +93,14 @@ def measure(work: Path) -> dict[tuple[str, str, str], dict[Query, set[str]]]:
     servers = [serve(ours, ports["ours"]), serve(plain, ports["plain"])]
     results: dict[tuple[str, str, str], dict[Query, set[str]]] = {}
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-            for method, script in (("plain", PLAIN_JS), ("digestgen", OURS_JS)):
-                site_url = origins["ours" if method == "digestgen" else "plain"] + SUBPATH
-                page = browser.new_page()
-                for edition in ("ko", "en"):
-                    for query in load_queries():
-                        key = (method, edition, query.lang)
-                        results.setdefault(key, {})[query] = found_ids(page, site_url, edition, query.text, script)
-                page.close()
-            browser.close()
+        for method, script in (("plain", PLAIN_JS), ("digestgen", OURS_JS)):
+            site_url = origins["ours" if method == "digestgen" else "plain"] + SUBPATH
+            page = browser.new_page()  # type: ignore[attr-defined]
+            for edition in ("ko", "en"):
+                for query in load_queries():
+                    key = (method, edition, query.lang)
+                    results.setdefault(key, {})[query] = found_ids(page, site_url, edition, query.text, script)
+            page.close()
     finally:
         for server in servers:
             server.shutdown()
@@ -134,8 +129,12 @@ def table(results: dict[tuple[str, str, str], dict[Query, set[str]]]) -> str:
 def main() -> int:
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        results = measure(Path(tmp))
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        results = measure(Path(tmp), browser)
+        browser.close()
     print(table(results))
     for key in sorted(results):
         missed = misses(results[key])
