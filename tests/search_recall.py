@@ -118,11 +118,13 @@ def misses(found: dict[Query, set[str]]) -> list[str]:
 def table(results: dict[tuple[str, str, str], dict[Query, set[str]]]) -> str:
     queries = load_queries()
     counts = {lang: sum(1 for q in queries if q.lang == lang) for lang in ("ko", "en")}
-    lines = ["| edition | queries | plain Pagefind | digestgen |", "| --- | --- | --- | --- |"]
+    lines = ["| edition | queries | plain Pagefind: recall (queries missing a paper) | digestgen |",
+             "| --- | --- | --- | --- |"]
     for edition in ("ko", "en"):
         for lang, name in (("ko", "Korean"), ("en", "English")):
-            plain, ours = recall(results[("plain", edition, lang)]), recall(results[("digestgen", edition, lang)])
-            lines.append(f"| `/{edition}/` | {counts[lang]} {name} | {plain:.0%} | {ours:.0%} |")
+            cells = [f"{recall(found):.0%} ({len(misses(found))})"
+                     for found in (results[("plain", edition, lang)], results[("digestgen", edition, lang)])]
+            lines.append(f"| `/{edition}/` | {counts[lang]} {name} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines)
 
 
