@@ -325,3 +325,35 @@ def test_search_box_on_every_edition_page(site: Path) -> None:
         form = soup.select_one("header form.site-search[role=search]")
         assert form is not None and form["data-bundle"] == "/digest/pagefind/", page
         assert form.find("label")["for"] == form.find("input", type="search")["id"]
+
+
+# Failure and safety
+
+def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(project, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from digestgen import search
+    from digestgen.cli import main
+    from helpers import paper
+
+    project.add_issue()
+    assert main(["build"]) == 0
+    before = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    project.add_issue("2023-11-20", papers=[paper(2)])
+    monkeypatch.setattr(search.sys, "executable", "/bin/false")  # `false -m pagefind …` exits 1
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("_site: Pagefind failed (is `pagefind[bin]` installed?): exit status 1\n")
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == before
+    assert not (project.root / "_site.new").exists()
+
+
+def test_tags_from_content_are_escaped_everywhere(project) -> None:  # type: ignore[no-untyped-def]
+    from helpers import paper
+
+    project.add_issue(papers=[paper(1, tags=['<script>alert(1)</script>', 'a"b'])])
+    build(project.config())
+    for path in ("ko/papers/paper-number-1/", "en/tags/"):
+        html = project.read(path)
+        assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    slugs = sorted(p.name for p in (project.output / "ko" / "tags").iterdir() if p.is_dir())
+    assert slugs == ["_3cscript_3ealert_281_29_3c_2fscript_3e", "a_22b"]

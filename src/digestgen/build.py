@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SiteConfig
-from .errors import Problem
+from .errors import Problem, display_path
 from .load import load_content
 from .render import Renderer, load_assets
 from .search import run_pagefind
@@ -40,7 +40,7 @@ def build(config: SiteConfig) -> BuildResult:
     staging = stage(outputs, config.output_dir)
     try:
         search_started = time.perf_counter()
-        search_pages = run_pagefind(staging)  # reads the written HTML; its own step, timed alone
+        search_pages = run_pagefind(staging, display_path(config.output_dir))  # reads the written HTML; its own step, timed alone
         search_seconds = time.perf_counter() - search_started
     except BaseException:
         discard(staging)

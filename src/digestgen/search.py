@@ -48,17 +48,19 @@ def hangul_terms(texts: Iterable[str]) -> str:
     return " ".join(seen)
 
 
-def run_pagefind(site: Path) -> int:
+def run_pagefind(site: Path, shown: str = "") -> int:
     """Index the written site with Pagefind (its own binary, from the ``pagefind[bin]`` wheel);
-    returns the number of pages indexed. Offline: Pagefind reads and writes local files only."""
+    returns the number of pages indexed. Offline: Pagefind reads and writes local files only.
+    ``shown`` names the site in messages (the output folder, not its staging copy)."""
+    shown = shown or display_path(site)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
-        raise DigestError(Problem(display_path(site), None, None, "", f"cannot run Pagefind: {exc}")) from None
+        raise DigestError(Problem(shown, None, None, "", f"cannot run Pagefind: {exc}")) from None
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise DigestError(Problem(display_path(site), None, None, "",
+        raise DigestError(Problem(shown, None, None, "",
                                   "Pagefind failed (is `pagefind[bin]` installed?): "
                                   + (detail[-1] if detail else f"exit status {done.returncode}")))
     _sort_entry(site / "pagefind" / "pagefind-entry.json")

@@ -75,3 +75,10 @@ def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: object)
     assert all(not missed for missed in ours.values()), ours
     assert search_recall.recall(results[("plain", "en", "ko")]) < 1
     assert search_recall.recall(results[("plain", "ko", "ko")]) < 1
+
+
+@pytest.mark.parametrize(("word", "stem"), [("모델이", "모델"), ("모델에서는", "모델"), ("에이전트가", "에이전트"),
+                                            ("아이", "아이"), ("결과", "결과"), ("생성", "생성"), ("GPT-4", "gpt-4")])
+def test_query_words_lose_their_particles(page: object, served_site: ServedSite, word: str, stem: str) -> None:
+    page.goto(served_site.url("ko/"))  # type: ignore[attr-defined]
+    assert page.evaluate("w => window.digestgenSearch.prepare(w)", word) == [stem]  # type: ignore[attr-defined]
