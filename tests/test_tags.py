@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digestgen.load import load_content
 from digestgen.tags import collect_tags, near_duplicate_warnings, tag_key, tag_slug
@@ -32,8 +34,8 @@ def test_decomposed_hangul_gives_the_same_slug() -> None:
     assert tag_slug(unicodedata.normalize("NFD", "검색 증강")) == "검색증강"
 
 
-@pytest.mark.parametrize(("tag", "slug"), [("C++", "c_2b_2b"), ("C#", "c_23"), ("gpt-4.5", "gpt4.5"),
-                                          ("a/b", "a_2fb"), ("Q&A", "q_26a"), ("100%", "100_25")])
+@pytest.mark.parametrize(("tag", "slug"), [("C++", "c_2b__2b_"), ("C#", "c_23_"), ("gpt-4.5", "gpt4.5"),
+                                          ("a/b", "a_2f_b"), ("Q&A", "q_26_a"), ("100%", "100_25_")])
 def test_other_characters_are_spelled_out_so_slugs_stay_safe_and_distinct(tag: str, slug: str) -> None:
     assert tag_slug(tag) == slug
     assert all(c.isalnum() or c in "._" for c in slug)
@@ -90,3 +92,29 @@ def test_build_prints_tag_warnings(project: Project, capsys: pytest.CaptureFixtu
     assert main(["build"]) == 0
     err = capsys.readouterr().err
     assert "content/issues/2023-11-13.md:" in err and "warning: tag 'agents' is nearly the same as 'agent'" in err
+
+
+@pytest.mark.parametrize(("tag", "slug"), [(".NET", "_2e_net"), ("..", "_2e_."), (".", "_2e_")])
+def test_a_slug_never_starts_with_a_dot(tag: str, slug: str) -> None:
+    assert tag_slug(tag) == slug
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_two_tags_share_a_slug_exactly_when_they_are_one_tag(a: str, b: str) -> None:
+    assert (tag_slug(a) == tag_slug(b)) == (tag_key(a) == tag_key(b))
+
+
+def test_escapes_cannot_run_into_the_next_character() -> None:
+    assert tag_slug(".5") != tag_slug("\u02e5")  # "_2e5" both, without the closing "_"
+
+
+@given(st.text(min_size=1, max_size=16))
+def test_every_slug_is_one_safe_path_segment(text: str) -> None:
+    slug = tag_slug(text)
+    if not slug:
+        return
+    urls = Urls("https://example.org/digest/")
+    path = urls.output_path(urls.tag("ko", slug))
+    assert path.parts == ("ko", "tags", slug, "index.html")
+    assert not slug.startswith(".") and "/" not in slug and "\\\\" not in slug
+    assert urls.tag("ko", slug).isascii()

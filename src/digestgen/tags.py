@@ -2,8 +2,9 @@
 
 A tag's *key* is its text in NFKC, case-folded, with whitespace, ``-`` and ``_`` removed, so
 ``LLM``, ``llm`` and ``L L M`` (or ``검색 증강`` and ``검색증강``) are one tag. The *slug* is the key
-with every character that is not a letter, a digit or ``.`` written as ``_xx`` (its code point in
-hex): it depends on the key alone, never on which spelling came first, so tag URLs are stable.
+with every character that is not a letter, a digit or a ``.`` (not first) written as ``_xx_`` (its
+code point in hex; the closing ``_`` keeps two different keys from meeting, as ``.5`` and ``˥`` would
+as ``_2e5``): it depends on the key alone, never on which spelling came first, so tag URLs are stable.
 Hangul stays Hangul in the slug (the URL percent-encodes it as UTF-8; the file on disk is NFC).
 """
 
@@ -25,7 +26,8 @@ def tag_key(text: str) -> str:
 
 
 def tag_slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c == "." else f"_{ord(c):x}" for c in tag_key(text))
+    # A leading "." would make a hidden folder (".net") that many hosts refuse to serve, or "..".
+    return "".join(c if c.isalnum() or (c == "." and i) else f"_{ord(c):x}_" for i, c in enumerate(tag_key(text)))
 
 
 @dataclass(frozen=True)
