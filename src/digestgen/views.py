@@ -139,12 +139,20 @@ class ViewMaker:
         self.strings = strings
         self.tag_names = {tag.slug: tag.name for tag in tags}
         """One name per tag across the site, however a paper spells it."""
+        self._papers: dict[tuple[Lang, str], PaperView] = {}
+        """Views by edition and paper id (unique): each paper appears on many pages and feeds."""
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet"}
         return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
+        key = (lang, paper.id)
+        if key not in self._papers:
+            self._papers[key] = self._paper(lang, issue, paper)
+        return self._papers[key]
+
+    def _paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         links = [self._link(lang, link.label, link.url) for link in paper.links]
         if paper.tweet:
             links.append(self._link(lang, "tweet", paper.tweet))
