@@ -312,9 +312,10 @@ def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) ->
 
 
 def test_hidden_search_words_hold_korean_parts_in_both_editions(site: Path) -> None:
-    for lang in ("ko", "en"):
-        terms = soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split()
-        assert {"검색증강생성", "증강생성", "생성", "생성기의"} <= set(terms)
+    terms = {lang: set(soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split())
+             for lang in ("ko", "en")}
+    assert {"증강생성", "생성", "성기의", "기의"} <= terms["ko"] and "생성기의" not in terms["ko"]  # shown there
+    assert {"검색증강생성", "증강생성", "생성", "생성기의"} <= terms["en"]
 
 
 def test_search_box_on_every_edition_page(site: Path) -> None:
@@ -357,3 +358,15 @@ def test_tags_from_content_are_escaped_everywhere(project) -> None:  # type: ign
         assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     slugs = sorted(p.name for p in (project.output / "ko" / "tags").iterdir() if p.is_dir())
     assert slugs == ["_3c_script_3e_alert_28_1_29__3c__2f_script_3e_", "a_22_b"]
+
+
+def test_hangul_terms_are_suffixes_and_joins() -> None:
+    from digestgen.search import hangul_terms
+
+    text = "CoN: 검색 증강 생성 모델을, 검색증강생성"
+    assert hangul_terms([text]).split() == [
+        "검색", "증강", "생성", "모델을", "델을", "검색증강생성", "색증강생성", "증강생성", "강생성",
+        "검색증강"]  # no join across "CoN:" or "모델을,"
+    # Korean pages show the words themselves: only their parts and joins are added.
+    assert hangul_terms([text], words=False).split() == [
+        "델을", "색증강생성", "증강생성", "강생성", "생성", "검색증강", "검색증강생성"]

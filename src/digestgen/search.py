@@ -29,17 +29,18 @@ _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _TOKEN = re.compile(r"\S+")
 
 
-def hangul_terms(texts: Iterable[str]) -> str:
-    """The hidden search words for some Korean texts, space-separated, in first-seen order."""
+def hangul_terms(texts: Iterable[str], *, words: bool = True) -> str:
+    """The hidden search words for some Korean texts, space-separated, in first-seen order.
+    ``words=False`` leaves out the whole words, for pages that show the texts anyway."""
     seen: dict[str, None] = {}
     for text in texts:
-        words = [_HANGUL_WORD.findall(token) for token in _TOKEN.findall(text)]
-        for parts in words:
-            for word in parts:
-                for start in range(max(1, len(word) - 1)):  # the word itself too: English pages lack it
+        tokens = _TOKEN.findall(text)
+        for token in tokens:
+            for word in _HANGUL_WORD.findall(token):
+                for start in range(0 if words else 1, max(1, len(word) - 1)):  # suffixes of 2+ syllables
                     seen.setdefault(word[start:], None)
-        # Joins only across plain spaces between whole Hangul tokens ("검색 증강", not "CoN: 검색").
-        whole = [parts[0] if len(parts) == 1 else "" for parts in words]
+        # Joins only across plain spaces between all-Hangul tokens ("검색 증강", not "CoN: 검색").
+        whole = [token if _HANGUL_WORD.fullmatch(token) else "" for token in tokens]
         for size in (2, 3):
             for i in range(len(whole) - size + 1):
                 group = whole[i:i + size]

@@ -172,7 +172,7 @@ class ViewMaker:
             description=self.description(paper.summary.get(lang) or paper.summary.en),
             arxiv=arxiv,
             bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
-            search_terms=hangul_terms(korean),
+            search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
         )
 
     def description(self, markdown: str) -> str:
