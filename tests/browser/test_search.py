@@ -82,3 +82,11 @@ def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: object)
 def test_query_words_lose_their_particles(page: object, served_site: ServedSite, word: str, stem: str) -> None:
     page.goto(served_site.url("ko/"))  # type: ignore[attr-defined]
     assert page.evaluate("w => window.digestgenSearch.prepare(w)", word) == [stem]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", ["ko/", "en/papers/", f"ko/issues/2023-11-13/", f"en/papers/{CON}/", "ko/tags/",
+                                  "en/tags/"])
+def test_search_box_shows_on_every_page_type_without_errors(page: object, served_site: ServedSite, path: str) -> None:
+    page.goto(served_site.url(path), wait_until="networkidle")  # type: ignore[attr-defined]
+    assert page.get_by_role("searchbox").is_visible()  # type: ignore[attr-defined]
+    assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
