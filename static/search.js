@@ -165,7 +165,8 @@
     var input = form.querySelector("input[type=search]"), timer = null, latest = 0;
     function search() {
       var query = input.value, ticket = ++latest;
-      run(form, query).then(function (found) { if (ticket === latest) show(form, query, found); });
+      run(form, query).then(function (found) { if (ticket === latest) show(form, query, found); },
+                            function () { if (ticket === latest) show(form, query, { terms: [], results: [] }); });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
     form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });

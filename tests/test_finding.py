@@ -370,3 +370,15 @@ def test_hangul_terms_are_suffixes_and_joins() -> None:
     # Korean pages show the words themselves: only their parts and joins are added.
     assert hangul_terms([text], words=False).split() == [
         "델을", "색증강생성", "증강생성", "강생성", "생성", "검색증강", "검색증강생성"]
+
+
+def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> None:  # type: ignore[no-untyped-def]
+    first = build(project.config())
+    assert first.search_pages == 0 and not (project.output / "pagefind").exists()
+    snapshot = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    for path, version in FEEDS.items():
+        feed = feedparser.parse((project.output / path).read_bytes())
+        assert not feed.bozo and feed.version == version and feed.entries == []
+    assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (project.output / "atom.xml").read_text()
+    build(project.config())
+    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == snapshot

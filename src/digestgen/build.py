@@ -40,7 +40,9 @@ def build(config: SiteConfig) -> BuildResult:
     staging = stage(outputs, config.output_dir)
     try:
         search_started = time.perf_counter()
-        search_pages = run_pagefind(staging, display_path(config.output_dir))  # reads the written HTML; its own step, timed alone
+        # Pagefind reads the written HTML: its own step, timed alone. Without a single paper page it
+        # would index every other page instead (and an empty site has nothing to find).
+        search_pages = run_pagefind(staging, display_path(config.output_dir)) if content.papers else 0
         search_seconds = time.perf_counter() - search_started
     except BaseException:
         discard(staging)

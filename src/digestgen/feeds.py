@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -14,6 +14,8 @@ from .config import SiteConfig
 from .model import Issue, Lang
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+"""The date of a feed with no items (Atom requires one; "now" would break reproducible builds)."""
 
 
 def issue_datetime(issue: Issue, timezone: str) -> datetime:
@@ -76,10 +78,11 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
     fg.link(href=info.self_url, rel="self", type=self_type)
     fg.link(href=info.site_url, rel="alternate")
     fg.generator("digestgen")
+    # feedgen would stamp "now" on lastBuildDate/updated; with no items yet, the epoch stands for never.
+    newest = max((item.date for item in items), default=NO_DATE)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
     if items:
-        newest = max(item.date for item in items)
-        fg.updated(newest)  # feedgen would stamp "now" on lastBuildDate/updated
-        fg.lastBuildDate(newest)
         fg.pubDate(newest)
     for item in _newest_first(items):
         entry = fg.add_entry(order="append")  # feedgen prepends by default, reversing the order
