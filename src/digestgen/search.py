@@ -25,6 +25,10 @@ from pathlib import Path
 
 from .errors import DigestError, Problem, display_path
 
+NOT_INDEXED = (".in-issue", ".paper-links")
+"""Parts of a paper page that are not the paper: its issue's title (the same on ten pages) and the
+link labels ("논문 링크"); left out so that they neither match nor fill the excerpts."""
+
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _TOKEN = re.compile(r"\S+")
 
@@ -55,6 +59,8 @@ def run_pagefind(site: Path, shown: str = "") -> int:
     ``shown`` names the site in messages (the output folder, not its staging copy)."""
     shown = shown or display_path(site)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind"]
+    for selector in NOT_INDEXED:
+        command += ["--exclude-selectors", selector]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

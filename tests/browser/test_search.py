@@ -55,6 +55,18 @@ def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
     assert page.locator(".search-results").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("lang", "query", "absent"), [("en", "language", ["Papers of the Week", "Read more"]),
+                                                       ("ko", "언어", ["이번 주의 주요 ML 논문", "더 읽어보기"])])
+def test_issue_title_and_link_labels_are_not_indexed(page: object, served_site: ServedSite, lang: str, query: str,
+                                                     absent: list[str]) -> None:
+    """They are on every paper page (search.NOT_INDEXED): they would match everything and fill excerpts."""
+    page.goto(served_site.url(f"{lang}/"))  # type: ignore[attr-defined]
+    found = page.evaluate("q => window.digestgenSearch.run(q, 100)", query)  # type: ignore[attr-defined]
+    assert len(found["results"]) >= 5
+    for result in found["results"]:
+        assert not any(text in result["content"] for text in absent), result["content"][:200]
+
+
 def test_bibtex_copy_button(browser: object, served_site: ServedSite) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])  # type: ignore[attr-defined]
     page = context.new_page()
