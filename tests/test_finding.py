@@ -13,6 +13,8 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from bs4 import BeautifulSoup
 
 from digestgen.build import build
@@ -382,3 +384,22 @@ def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> Non
     assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (project.output / "atom.xml").read_text()
     build(project.config())
     assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == snapshot
+
+
+@settings(max_examples=60)
+@given(st.lists(st.text(alphabet="검색증강생성모델을의 ", min_size=1, max_size=12), min_size=1, max_size=3),
+       st.booleans())
+def test_any_part_of_a_korean_word_starts_some_indexed_word(texts: list[str], korean_page: bool) -> None:
+    """What Pagefind's prefix matching needs to find `생성` in `검색증강생성`: every part of two
+    syllables or more, and every start of a word (one syllable at the end of a word, like `다`,
+    is not worth indexing). On Korean pages the visible words are indexed as shown."""
+    from digestgen.search import hangul_terms
+
+    indexed = hangul_terms(texts, words=not korean_page).split()
+    if korean_page:
+        indexed += [word for text in texts for word in text.split()]
+    for text in texts:
+        for word in text.split():
+            for i in range(len(word)):
+                for j in range(i + (1 if i == 0 else 2), len(word) + 1):
+                    assert any(term.startswith(word[i:j]) for term in indexed), (word, word[i:j])
