@@ -403,3 +403,11 @@ def test_any_part_of_a_korean_word_starts_some_indexed_word(texts: list[str], ko
             for i in range(len(word)):
                 for j in range(i + (1 if i == 0 else 2), len(word) + 1):
                     assert any(term.startswith(word[i:j]) for term in indexed), (word, word[i:j])
+
+
+def test_tag_overview_is_in_the_main_menu(site: Path) -> None:
+    for lang in ("ko", "en"):
+        menu = soup_of(site, f"{lang}/tags").select("header nav a")
+        current = [a for a in menu if a.get("aria-current") == "page"]
+        assert [a["href"] for a in current] == [f"/digest/{lang}/tags/"]
+        assert f"/digest/{lang}/tags/" in [a["href"] for a in soup_of(site, f"{lang}/papers").select("header nav a")]
