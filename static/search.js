@@ -127,6 +127,7 @@
     var main = document.getElementById("main");
     if (!main || !query) return;
     var terms = prepare(query), walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT), nodes = [];
+    if (!terms.length) return;
     while (walker.nextNode()) {
       var parent = walker.currentNode.parentNode;
       if (!parent.closest("[hidden], pre, script")) nodes.push(walker.currentNode);
