@@ -7,7 +7,8 @@ in both editions, in the real browser.
 *Plain* is the same site indexed by Pagefind without the hidden Korean word parts, queried with
 the text as typed; *digestgen* is the site as built, queried through the search box's own code
 (``window.digestgenSearch.run``: Korean particles cut off). A query's recall is the share of its
-expected papers found (any number of results); the table gives the mean per edition and language.
+expected papers found (any number of results); the table gives the mean per edition and language,
+and the mean number of papers a query returns (of 14), as a hint of what broader matching costs.
 """
 
 from __future__ import annotations
@@ -118,13 +119,15 @@ def misses(found: dict[Query, set[str]]) -> list[str]:
 def table(results: dict[tuple[str, str, str], dict[Query, set[str]]]) -> str:
     queries = load_queries()
     counts = {lang: sum(1 for q in queries if q.lang == lang) for lang in ("ko", "en")}
-    lines = ["| edition | queries | plain Pagefind: recall (queries missing a paper) | digestgen |",
-             "| --- | --- | --- | --- |"]
+    lines = ["| edition | queries | plain Pagefind: recall (queries missing a paper) | digestgen | "
+             "results per query, plain → digestgen |", "| --- | --- | --- | --- | --- |"]
     for edition in ("ko", "en"):
         for lang, name in (("ko", "Korean"), ("en", "English")):
-            cells = [f"{recall(found):.0%} ({len(misses(found))})"
-                     for found in (results[("plain", edition, lang)], results[("digestgen", edition, lang)])]
-            lines.append(f"| `/{edition}/` | {counts[lang]} {name} | {cells[0]} | {cells[1]} |")
+            plain, ours = results[("plain", edition, lang)], results[("digestgen", edition, lang)]
+            cells = [f"{recall(found):.0%} ({len(misses(found))})" for found in (plain, ours)]
+            sizes = [sum(map(len, found.values())) / len(found) for found in (plain, ours)]
+            lines.append(f"| `/{edition}/` | {counts[lang]} {name} | {cells[0]} | {cells[1]} | "
+                         f"{sizes[0]:.1f} → {sizes[1]:.1f} |")
     return "\n".join(lines)
 
 
