@@ -165,14 +165,20 @@ class Renderer:
         self.assets = assets
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
-        self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings)
+        self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings,
+                               site_origin=config.origin, warn=self._warn)
         self.sitemap_entries: list[PageMeta] = []
         """Every page rendered so far, for sitemap.xml."""
+
+    def _warn(self, problem: Problem) -> None:
+        if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
+            self.warnings.append(problem)
 
     def render(self, content: Content) -> list[Output]:
         """Every file of the site, checked for clashes before anyone writes them."""
         tags = collect_tags(content)
-        self.views = ViewMaker(self.urls, Markdown(), self.config.notice, self.strings, tags)
+        self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
+                               site_origin=self.config.origin, warn=self._warn)
         self.warnings.extend(near_duplicate_warnings(content))
         self.sitemap_entries = []
         outputs = [*self.assets.files, *self.pages(content), *self.tag_pages(tags), *self.feeds(content),
