@@ -25,9 +25,10 @@ from pathlib import Path
 
 from .errors import DigestError, Problem, display_path
 
-NOT_INDEXED = (".in-issue", ".paper-links")
-"""Parts of a paper page that are not the paper: its issue's title (the same on ten pages) and the
-link labels ("논문 링크"); left out so that they neither match nor fill the excerpts."""
+NOT_INDEXED = (".in-issue", ".paper-links", ".paper-page > footer")
+"""Parts of a paper page that are not the paper: its issue's title (the same on ten pages), the
+link labels ("논문 링크") and the footer (the titles of the previous and next papers); left out so
+that they neither match nor fill the excerpts."""
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 _TOKEN = re.compile(r"\S+")

@@ -55,11 +55,13 @@ def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
     assert page.locator(".search-results").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("lang", "query", "absent"), [("en", "language", ["Papers of the Week", "Read more"]),
-                                                       ("ko", "언어", ["이번 주의 주요 ML 논문", "더 읽어보기"])])
+@pytest.mark.parametrize(("lang", "query", "absent"), [("en", "language", ["Papers of the Week", "Read more", "Next paper"]),
+                                                       ("ko", "언어", ["이번 주의 주요 ML 논문", "더 읽어보기",
+                                                                     "다음 논문"])])
 def test_issue_title_and_link_labels_are_not_indexed(page: object, served_site: ServedSite, lang: str, query: str,
                                                      absent: list[str]) -> None:
-    """They are on every paper page (search.NOT_INDEXED): they would match everything and fill excerpts."""
+    """They are on every paper page (search.NOT_INDEXED): they would match everything and fill excerpts;
+    the next paper's title would make a page match another paper's title."""
     page.goto(served_site.url(f"{lang}/"))  # type: ignore[attr-defined]
     found = page.evaluate("q => window.digestgenSearch.run(q, 100)", query)  # type: ignore[attr-defined]
     assert len(found["results"]) >= 5
