@@ -10,6 +10,7 @@ from . import __version__
 from .build import build
 from .config import CONFIG_NAME, load_config
 from .errors import DigestError, display_path
+from .imports.command import add_import_command, run_import
 from .schema import is_http_url
 
 
@@ -19,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     add_build_arguments(build_cmd)
+    add_import_command(commands)
     return parser
 
 
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return run_build(args)
+        if args.command == "import":
+            return run_import(args)
     except DigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

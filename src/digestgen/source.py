@@ -90,6 +90,11 @@ def read_text(path: Path, display: str | None = None) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise DigestError(Problem(shown, None, None, "", f"cannot read file: {exc.strerror}")) from None
+    return decode_text(raw, shown)
+
+
+def decode_text(raw: bytes, shown: str) -> str:
+    """Bytes of a text file (or of stdin) as UTF-8 with LF line ends, or a DigestError saying why not."""
     if len(raw) > MAX_FILE_BYTES:
         raise DigestError(Problem(shown, None, None, "",
                                   f"file is {len(raw) / 1048576:.1f} MiB; the limit is "
