@@ -23,13 +23,18 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: tuple[Problem, ...] = ()
+    drafts_left_out: tuple[str, ...] = ()
+    """Files of draft issues that were not built (reported, so nothing is dropped silently)."""
 
 
-def build(config: SiteConfig) -> BuildResult:
-    """Build the site described by ``config``; raises DigestError, leaving the old site as it was."""
+def build(config: SiteConfig, *, drafts: bool = False) -> BuildResult:
+    """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
+    Drafts are validated like everything else, then left out unless ``drafts``."""
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     content = load_content(config.content_dir)
+    left_out = () if drafts else tuple(issue.origin.path for issue in content.drafts)
+    content = content if drafts else content.published()
     renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
     outputs = renderer.render(content)
     write_site(outputs, config.output_dir)
@@ -41,4 +46,5 @@ def build(config: SiteConfig) -> BuildResult:
         seconds=time.perf_counter() - started,
         output=config.output_dir,
         warnings=tuple(sorted(renderer.warnings, key=Problem.sort_key)),
+        drafts_left_out=tuple(sorted(left_out)),
     )

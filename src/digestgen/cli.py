@@ -19,6 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     add_build_arguments(build_cmd)
+    build_cmd.add_argument("--drafts", action="store_true", help="include issues marked draft: true")
+    build_cmd.set_defaults(run=run_build)
+    from . import check, scaffold, serve  # each command's module adds its own subcommand
+    for command in (scaffold, check, serve):
+        command.register(commands)
     return parser
 
 
@@ -45,12 +50,15 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args))
+    result = build(config_from_args(args), drafts=args.drafts)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
           f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
           f"→ {display_path(result.output)}/")
+    if result.drafts_left_out:
+        print(f"left out {_count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
+              f"{', '.join(result.drafts_left_out)}")
     return 0
 
 
@@ -61,8 +69,7 @@ def _count(n: int, noun: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "build":
-            return run_build(args)
+        return int(args.run(args))
     except DigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -71,4 +78,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 2

@@ -13,7 +13,7 @@ from .model import Bilingual, Content, Issue, Link, Origin, Paper
 from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 
-ISSUE_KEYS = ("week", "week_end", "title", "source", "notice", "papers")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
 PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
@@ -49,8 +49,13 @@ def parse_issue(source: SourceFile) -> Issue:
     week = r.date(("week",), required=True)
     week_end = r.date(("week_end",))
     if week and source.path.stem != week.isoformat():
-        r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
-                           f"name it {week.isoformat()}.md")
+        twin = source.path.with_name(f"{week.isoformat()}.md")
+        if twin.exists():  # a copy of a week: say so rather than suggest a name that is taken
+            r.error(("week",), f"week {week.isoformat()} is also in {display_path(twin)}; "
+                               f"each week has one file (this one is named {source.path.name})")
+        else:
+            r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
+                               f"name it {week.isoformat()}.md")
     if week and week_end and week_end < week:
         r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
     week = week or date.min
@@ -83,6 +88,7 @@ def parse_issue(source: SourceFile) -> Issue:
         notice=r.bilingual(("notice",)),
         source=r.url(("source",)),
         papers=tuple(papers),
+        draft=r.boolean(("draft",)),
         origin=Origin(source.display, 1, MappingProxyType(
             {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
              "intro": source.body_line})),

@@ -108,6 +108,15 @@ class Reader:
         self.error(path, f"must be a date written YYYY-MM-DD, not {value!r}")
         return None
 
+    def boolean(self, path: FieldPath) -> bool:
+        value = self.get(path)
+        if value is _MISSING or value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false, not {value!r}")
+            return False
+        return value
+
     def url(self, path: FieldPath, *, required: bool = False) -> str:
         value = self.text(path, required=required)
         if value and not is_http_url(value.strip()):

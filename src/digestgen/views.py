@@ -53,6 +53,8 @@ class PaperView:
     tags: tuple[str, ...]
     issue_url: str
     issue_title: str
+    draft: bool = False
+    """Its issue is a draft (only built with ``--drafts`` or by ``serve``)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class IssueView:
     papers: tuple[PaperView, ...]
     newer: IssueRef | None
     older: IssueRef | None
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class ViewMaker:
             tags=paper.tags,
             issue_url=self.urls.issue(lang, issue.key),
             issue_title=issue.title.get(lang),
+            draft=issue.draft,
         )
 
     def ref(self, lang: Lang, issue: Issue | None) -> IssueRef | None:
@@ -138,4 +142,5 @@ class ViewMaker:
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),
             older=self.ref(lang, older),
+            draft=issue.draft,
         )
