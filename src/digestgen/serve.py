@@ -47,7 +47,7 @@ LIVE_JS = """\
       var s = box.style;
       s.position = "fixed"; s.inset = "0"; s.zIndex = "2147483647"; s.margin = "0"; s.padding = "2rem";
       s.overflow = "auto"; s.whiteSpace = "pre-wrap"; s.font = "14px/1.5 monospace";
-      s.background = "rgba(20, 0, 0, .92)"; s.color = "#fff";
+      s.background = "rgba(25, 0, 0, .96)"; s.color = "#fff";
       document.body.appendChild(box);
     }
     box.textContent = "digestgen: the last change did not build; showing the previous build.\\n\\n" + message;
