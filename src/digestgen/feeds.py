@@ -7,6 +7,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
 from .config import SiteConfig
 from .model import Content, Issue, Lang
@@ -40,7 +41,9 @@ def rss(config: SiteConfig, urls: Urls, content: Content, lang: Lang,
         fg.pubDate(newest)
     for issue in content.issues:  # newest first; order="append" keeps it (feedgen prepends by default)
         entry = fg.add_entry(order="append")
-        entry.title(issue.title.get(lang))
+        # Feed readers differ on whether an RSS title is text or HTML; escaped as HTML (the RSS Best
+        # Practices Profile) it reads right in both and can never become markup.
+        entry.title(str(escape(issue.title.get(lang))))
         entry.link(href=urls.absolute(urls.issue(lang, issue.key)))
         entry.guid(issue_guid(config, issue, lang), permalink=False)
         entry.pubDate(issue_datetime(issue, config.timezone))

@@ -46,7 +46,7 @@ def parse_issue(source: SourceFile) -> Issue:
         raise DigestError(Problem(source.display, 2, None, "", "front-matter is empty; it needs at least week and papers"))
     if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
         raise DigestError(r.problems)
-    week = r.date(("week",), required=True)
+    week = r.date(("week",))  # required: checked by mapping() above
     week_end = r.date(("week_end",))
     if week and source.path.stem != week.isoformat():
         twin = source.path.with_name(f"{week.isoformat()}.md")
@@ -110,7 +110,9 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
     summary = r.bilingual(path + ("summary",), required=("en",))
     abstract = r.bilingual(path + ("abstract",))
     links: list[Link] = []
-    if r.has(path + ("links",)) and r.mapping(path + ("links",), tuple(r.get(path + ("links",)) or ())):
+    raw_links = r.get(path + ("links",))
+    labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
+    if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
         for label in r.get(path + ("links",)):  # type: ignore[union-attr]
             url = r.url(path + ("links", label), required=True)
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .errors import Problem
 from .model import Bilingual
-from .source import FieldPath, YamlDoc, format_field
+from .source import CONTROL_CHARS, FieldPath, YamlDoc, describe_char, format_field
 
 _MISSING = object()
 
@@ -87,6 +87,10 @@ class Reader:
             return ""
         if required and not empty_ok and not value.strip():
             self.error(path, "required (it is empty)")
+        bad = CONTROL_CHARS.search(value)
+        if bad:  # written as an escape in a quoted YAML string ("\x1b"); feeds cannot carry it
+            self.error(path, f"{describe_char(bad.group())} is not allowed in text; delete it")
+            return ""
         return value
 
     def date(self, path: FieldPath, *, required: bool = False) -> date | None:
