@@ -26,7 +26,12 @@ def load_content(content_dir: Path) -> Content:
     if not issues_dir.is_dir():
         raise DigestError(Problem(display_path(issues_dir), None, None, "",
                                   "no issues folder: put one Markdown file per week here"))
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(display_path(path), None, None, "", "not read: issues are files named YYYY-MM-DD.md directly "
+                                                    "in this folder; rename it or move it out")
+        for path in sorted(issues_dir.iterdir())
+        if not (path.suffix == ".md" and path.is_file()) and not _ignored(path.name)
+    ]
     issues: list[Issue] = []
     for path in sorted(issues_dir.glob("*.md")):
         try:
@@ -37,6 +42,11 @@ def load_content(content_dir: Path) -> Content:
     if problems:
         raise DigestError(problems)
     return Content(issues=tuple(sorted(issues, key=lambda i: i.week, reverse=True)))
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files and editors' backups (``.x.swp``, ``x.md~``, ``#x.md#``) are not content."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".bak", ".orig"))
 
 
 def parse_issue(source: SourceFile) -> Issue:
