@@ -165,3 +165,10 @@ def test_drafts_are_checked_too(project: Project) -> None:
     project.add_issue(draft=True, papers=[{"title": {"en": "x"}}])
     assert [str(e) for e in check(project.config()).errors] == [
         "content/issues/2023-11-13.md:4:3: papers[0].summary.en: required"]
+
+
+def test_broken_settings_still_give_json(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    (project.root / "site.yaml").write_text("title: [\n", encoding="utf-8")
+    assert main(["check", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [e["text"] for e in data["errors"]] == ["site.yaml:2:1: YAML syntax error: expected the node content, but found '<stream end>'"]

@@ -177,3 +177,14 @@ def test_serving_starts_even_when_content_is_broken(project: Project) -> None:
         assert client.get("/digest/en/")[0] == 200
     finally:
         server.stop()
+
+
+def test_a_busy_port_is_a_message_not_a_traceback(served: tuple[Project, Client],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from digestgen.cli import main
+
+    _, client = served
+    assert main(["serve", "--port", str(client.server.port)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"127.0.0.1:{client.server.port}: cannot serve here: Address already in use; try another --port")
+    assert "Traceback" not in err

@@ -28,7 +28,7 @@ from markupsafe import escape
 
 from .build import build
 from .config import SiteConfig
-from .errors import DigestError
+from .errors import DigestError, Problem
 
 CONTROL = "/__digestgen/"
 """Server-only URLs (status and the reload script), outside any site subpath."""
@@ -225,7 +225,12 @@ class Server:
         self.subpath = urlsplit(config.base_url).path or "/"
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
         self.site = LiveSite(make_config, "", drafts)
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.site, self.subpath))
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), make_handler(self.site, self.subpath))
+        except OSError as exc:
+            self.site.close()
+            raise DigestError(Problem(f"{host}:{port}", None, None, "",
+                                      f"cannot serve here: {exc.strerror}; try another --port")) from None
         self.port = self.httpd.server_address[1]
         self.url = f"http://{shown_host}:{self.port}{self.subpath}"
         self.site.base_url = self.url
