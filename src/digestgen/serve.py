@@ -86,6 +86,7 @@ class LiveSite:
         self.drafts = drafts
         self.workdir = Path(tempfile.mkdtemp(prefix="digestgen-serve-"))
         self._lock = threading.Lock()
+        self._building = threading.Lock()
         self._state = Snapshot(None, 0, "")
         self.builds = 0
 
@@ -94,6 +95,10 @@ class LiveSite:
             return self._state
 
     def rebuild(self) -> Snapshot:
+        with self._building:  # the watchers may ask at the same time; builds go one at a time
+            return self._rebuild()
+
+    def _rebuild(self) -> Snapshot:
         self.builds += 1
         out = self.workdir / f"site-{self.builds}"
         try:
@@ -124,6 +129,19 @@ def watched_paths(config: SiteConfig) -> list[Path]:
     if config.config_path is not None:
         paths.append(config.config_path)
     return [p for p in paths if p.exists()]
+
+
+def _watch_groups(paths: list[Path]) -> list[tuple[list[Path], bool, Callable[[watchfiles.Change, str], bool] | None]]:
+    """(paths, recursive, filter) per watcher: folders recursively; a file through its folder, not
+    recursively, because editors save by renaming a new file over the old one, which ends a
+    watch on the file itself."""
+    folders = [p for p in paths if p.is_dir()]
+    groups: list[tuple[list[Path], bool, Callable[[watchfiles.Change, str], bool] | None]] = []
+    if folders:
+        groups.append((folders, True, None))
+    for file in (p for p in paths if not p.is_dir()):
+        groups.append(([file.parent], False, lambda _change, path, name=file.name: Path(path).name == name))
+    return groups
 
 
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
@@ -241,15 +259,17 @@ class Server:
 
     def start(self) -> None:
         self.site.rebuild()
-        self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True),
-                         threading.Thread(target=self._watch, daemon=True)]
+        self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True)]
+        self._threads += [threading.Thread(target=self._watch, args=group, daemon=True)
+                          for group in _watch_groups(self.watch)]
         for thread in self._threads:
             thread.start()
 
-    def _watch(self) -> None:
+    def _watch(self, paths: list[Path], recursive: bool,
+               accept: Callable[[watchfiles.Change, str], bool] | None) -> None:
         # One rebuild per burst: watchfiles gathers changes until `step` ms pass without another.
-        for _changes in watchfiles.watch(*self.watch, stop_event=self._stop, step=self.step_ms,
-                                         debounce=3000, raise_interrupt=False):
+        for _changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive, stop_event=self._stop,
+                                         step=self.step_ms, debounce=3000, raise_interrupt=False):
             self.site.rebuild()
 
     def stop(self) -> None:
