@@ -88,6 +88,7 @@ class LiveSite:
         self._lock = threading.Lock()
         self._building = threading.Lock()
         self._state = Snapshot(None, 0, "")
+        self._retired: Path | None = None
         self.builds = 0
 
     def snapshot(self) -> Snapshot:
@@ -112,12 +113,14 @@ class LiveSite:
             return self._state
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        print(f"built {result.issues} issues, {result.papers} papers in {result.seconds:.2f} s", flush=True)
+        print(f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s", flush=True)
         with self._lock:
-            old = self._state.root
+            previous = self._state.root
             self._state = Snapshot(out, self._state.generation + 1, "")
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        # Requests that started on the previous build may still read it: remove the one before.
+        if self._retired is not None:
+            shutil.rmtree(self._retired, ignore_errors=True)
+        self._retired = previous
         return self._state
 
     def close(self) -> None:
@@ -200,7 +203,10 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
                 target = target / "index.html"
             if not target.is_file():
                 return self._not_found(head)
-            body = target.read_bytes()
+            try:
+                body = target.read_bytes()
+            except OSError:  # gone between the check and the read (an old build being removed)
+                return self._not_found(head)
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
                 body = _inject(body, state.generation)
