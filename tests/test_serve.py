@@ -193,3 +193,29 @@ def test_a_busy_port_is_a_message_not_a_traceback(served: tuple[Project, Client]
     err = capsys.readouterr().err
     assert err.startswith(f"127.0.0.1:{client.server.port}: cannot serve here: Address already in use; try another --port")
     assert "Traceback" not in err
+
+
+def test_the_command_serves_until_ctrl_c(project: Project) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from helpers import REPO
+
+    project.add_issue()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "digestgen", "serve", "--port", "0"], cwd=project.root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]  # type: ignore[union-attr]
+        url = next(line.split()[1] for line in lines if line.startswith("serving "))
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/digest/")
+        with urllib.request.urlopen(url + "en/") as res:
+            assert b"Paper number 1" in res.read()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
