@@ -11,8 +11,10 @@ from digestgen.cli import main
 
 
 def built_text(project: Project) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                     for p in sorted(project.output.rglob("*")) if p.is_file() and p.suffix in (".html", ".xml"))
+    """Every file the build made from content (pages, feeds and any index or export), as text."""
+    static = project.output / "static"
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(project.output.rglob("*"))
+                     if p.is_file() and static not in p.parents)
 
 
 def test_drafts_are_left_out_and_reported(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,6 +144,7 @@ def test_html_in_every_field_is_harmless_in_pages_and_feed(project: Project) -> 
     soup = BeautifulSoup(issue, "html5lib")
     assert not any(a.get("href", "").startswith(("javascript", "data")) for a in soup.find_all("a"))
     assert soup.find("a", string="click") is None  # a non-http(s) Markdown link stays text
+    assert soup.find("a", string="quote")["href"] == "https://a.example/%22onmouseover=%22alert(5)"  # quotes encoded
     feed = (project.output / "feed.xml").read_bytes()
     assert active_in_feed(feed, base) == []
     assert b"alert(1)" in feed  # the text is there, escaped
