@@ -219,3 +219,21 @@ def test_the_command_serves_until_ctrl_c(project: Project) -> None:
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+
+
+def test_a_bug_during_a_rebuild_does_not_stop_the_server(served: tuple[Project, Client],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import digestgen.serve
+
+    project, client = served
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(digestgen.serve, "build", broken)
+    edit(project, "Edited")
+    client.wait(lambda: bool(client.status()["error"]))
+    assert client.status()["error"] == "internal error in digestgen (please report it): RuntimeError('boom')"
+    monkeypatch.undo()
+    edit(project, "Edited again")
+    client.wait(lambda: client.status() == {"generation": 2, "error": ""})

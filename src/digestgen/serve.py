@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -26,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 from markupsafe import escape
 
-from .build import build
+from .build import BuildResult, build
 from .config import SiteConfig
 from .errors import DigestError, Problem
 
@@ -108,9 +109,17 @@ class LiveSite:
         except DigestError as exc:
             message = "\n".join(str(p) for p in exc.problems)
             print(message, file=sys.stderr, flush=True)
-            with self._lock:
-                self._state = Snapshot(self._state.root, self._state.generation, message)
-            return self._state
+        except Exception as exc:  # noqa: BLE001 - a bug in digestgen must not stop the editor's preview
+            traceback.print_exc()
+            message = f"internal error in digestgen (please report it): {exc!r}"
+        else:
+            return self._swap(out, result)
+        with self._lock:
+            self._state = Snapshot(self._state.root, self._state.generation, message)
+        return self._state
+
+    def _swap(self, out: Path, result: BuildResult) -> Snapshot:
+        """Serve the new build; open pages reload when they see the new generation."""
         for warning in result.warnings:
             print(warning, file=sys.stderr)
         print(f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s", flush=True)
