@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_content
+from .markdown import plain
 from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
 from .render import Renderer, load_assets
 from .source import format_field, read_source
@@ -192,7 +193,7 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
             for lang in LANGS:
                 if not text.get(lang):
                     continue
-                html = renderer.views.md.block(text.get(lang)) if markdown else Markup.escape(text.get(lang))
+                html = renderer.views.md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
                 visible = Markup(_TAG.sub(" ", str(html))).unescape()
                 field = f"{name}.{lang}"
                 for code in sorted(set(_SHORTCODE.findall(visible))):
