@@ -122,6 +122,7 @@ def test_template_static_and_settings_changes_rebuild(served: tuple[Project, Cli
 @pytest.mark.parametrize("path", [
     "/digest/../site.yaml", "/digest/%2e%2e/site.yaml", "/digest/static/..%2f..%2fsite.yaml",
     "/digest/..%5csite.yaml", "/digest/ko/%00", "/digest/%ff", "/site.yaml", "/content/issues/2023-11-13.md",
+    "//evil.example/digest/ko", "//evil.example",
 ])
 def test_nothing_outside_the_output_folder(served: tuple[Project, Client], path: str) -> None:
     _, client = served

@@ -187,6 +187,8 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
             self._send(HTTPStatus.NOT_FOUND, b"404 not found\n", "text/plain; charset=utf-8", head)
 
         def _respond(self, head: bool) -> None:
+            if not self.path.startswith("/") or self.path.startswith("//"):  # '//host' would redirect off-site
+                return self._not_found(head)
             url = urlsplit(self.path)
             state = site.snapshot()
             if url.path == CONTROL + "status":
