@@ -82,9 +82,44 @@ def test_output_inside_the_content_is_refused(project: Project) -> None:
         build(project.config().override(output_dir=project.root / "content" / "site"))
 
 
-def _build(root: Path, output: str, env: dict[str, str]) -> None:
+CLOCK_SHIFT = """\
+# Loaded at interpreter start (sitecustomize): the clock reads ten years and a bit later.
+import datetime as _dt
+import time as _time
+
+_SHIFT = 10 * 365 * 86400 + 12345
+_time_real, _ns_real = _time.time, _time.time_ns
+_time.time = lambda: _time_real() + _SHIFT
+_time.time_ns = lambda: _ns_real() + _SHIFT * 10**9
+
+
+class _Later(_dt.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return _dt.datetime.fromtimestamp(_time.time(), tz)
+
+    @classmethod
+    def utcnow(cls):
+        return cls.now(_dt.timezone.utc).replace(tzinfo=None)
+
+    @classmethod
+    def today(cls):
+        return cls.now()
+
+
+_dt.datetime = _Later
+"""
+
+
+def _build(root: Path, output: str, env: dict[str, str], shift_clock: bool = False) -> None:
     full = {k: v for k, v in os.environ.items() if k not in SHIFTED}
-    full.update(env, PYTHONPATH=str(REPO / "src"))
+    paths = [str(REPO / "src")]
+    if shift_clock:
+        shim = root / "clock-shift"
+        shim.mkdir()
+        (shim / "sitecustomize.py").write_text(CLOCK_SHIFT)
+        paths.append(str(shim))
+    full.update(env, PYTHONPATH=os.pathsep.join(paths))
     result = subprocess.run([sys.executable, "-m", "digestgen", "build", "--drafts", "--output", output],
                             cwd=root, env=full, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
@@ -99,8 +134,20 @@ def test_two_builds_are_byte_identical(project: Project) -> None:
     time.sleep(1.1)  # a later second: anything stamped with "now" would differ
     for path in (project.root / "content").rglob("*"):
         os.utime(path, (1_900_000_000, 1_900_000_000))
-    _build(project.root, "two", SHIFTED)
+    _build(project.root, "two", SHIFTED, shift_clock=True)
     one, two = snapshot(project.root / "one"), snapshot(project.root / "two")
     assert len(one) > 20
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_the_clock_shift_works(tmp_path: Path) -> None:
+    """The reproducibility test's clock shift really moves the clock (else that test proves less)."""
+    shim = tmp_path / "clock-shift"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(CLOCK_SHIFT)
+    code = "import datetime, time; print(datetime.datetime.now().year, time.gmtime(time.time()).tm_year)"
+    shifted = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(shim)},
+                             capture_output=True, text=True, check=True).stdout.split()
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert [int(x) - int(y) for x, y in zip(shifted, plain)] in ([10, 10], [9, 9], [11, 11])
