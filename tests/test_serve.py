@@ -238,3 +238,17 @@ def test_a_bug_during_a_rebuild_does_not_stop_the_server(served: tuple[Project, 
     monkeypatch.undo()
     edit(project, "Edited again")
     client.wait(lambda: client.status() == {"generation": 2, "error": ""})
+
+
+def test_a_site_at_the_root_of_its_host(project: Project) -> None:
+    project.add_issue()
+    server = Server(lambda: project.config().override(base_url="https://example.org/"), "127.0.0.1", 0)
+    server.start()
+    client = Client(server)
+    try:
+        assert server.url == f"http://127.0.0.1:{server.port}/"
+        assert 'href="/en/papers/"' in client.text("/en/")
+        assert client.get("/en")[1]["Location"] == "/en/"
+        assert client.get("/../site.yaml")[0] == 404
+    finally:
+        server.stop()
