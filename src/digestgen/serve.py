@@ -184,7 +184,9 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head, Location=location)
 
         def _not_found(self, head: bool) -> None:
-            self._send(HTTPStatus.NOT_FOUND, b"404 not found\n", "text/plain; charset=utf-8", head)
+            # With the reload script: a page renamed away comes back by itself when it exists again.
+            page = b"<!DOCTYPE html><meta charset=utf-8><title>404</title><p>404: not in the current build.</p>"
+            self._send(HTTPStatus.NOT_FOUND, _inject(page, site.snapshot().generation), "text/html; charset=utf-8", head)
 
         def _respond(self, head: bool) -> None:
             if not self.path.startswith("/") or self.path.startswith("//"):  # '//host' would redirect off-site
