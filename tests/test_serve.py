@@ -252,3 +252,15 @@ def test_a_site_at_the_root_of_its_host(project: Project) -> None:
         assert client.get("/../site.yaml")[0] == 404
     finally:
         server.stop()
+
+
+def test_broken_settings_while_serving_report_and_recover(served: tuple[Project, Client]) -> None:
+    project, client = served
+    settings = project.root / "site.yaml"
+    good = settings.read_text(encoding="utf-8")
+    settings.write_text(good + "colour: blue\n", encoding="utf-8")
+    client.wait(lambda: bool(client.status()["error"]))
+    assert str(client.status()["error"]).startswith("site.yaml:")
+    assert "colour: unknown key" in str(client.status()["error"])
+    settings.write_text(good, encoding="utf-8")
+    client.wait(lambda: client.status() == {"generation": 2, "error": ""})
