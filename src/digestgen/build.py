@@ -27,14 +27,14 @@ class BuildResult:
     """Files of draft issues that were not built (reported, so nothing is dropped silently)."""
 
 
-def build(config: SiteConfig, *, drafts: bool = False) -> BuildResult:
+def build(config: SiteConfig) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
-    Drafts are validated like everything else, then left out unless ``drafts``."""
+    Drafts are validated like everything else, then left out unless ``config.drafts``."""
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     content = load_content(config.content_dir)
-    left_out = () if drafts else tuple(issue.origin.path for issue in content.drafts)
-    content = content if drafts else content.published()
+    left_out = () if config.drafts else tuple(issue.origin.path for issue in content.drafts)
+    content = content if config.drafts else content.published()
     renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
     outputs = renderer.render(content)
     write_site(outputs, config.output_dir)

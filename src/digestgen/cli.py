@@ -50,7 +50,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args), drafts=args.drafts)
+    result = build(config_from_args(args).override(drafts=args.drafts))
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "

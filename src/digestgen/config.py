@@ -40,6 +40,9 @@ class SiteConfig:
     static_dir: Path
     output_dir: Path
     config_path: Path | None = None
+    drafts: bool = False
+    """Build issues marked ``draft: true`` too (``--drafts``, ``serve``); never read from site.yaml.
+    Part of the configuration, so anything keyed on the configuration (caches) sees it."""
 
     def override(self, **changes: object) -> SiteConfig:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -104,8 +104,7 @@ class LiveSite:
         self.builds += 1
         out = self.workdir / f"site-{self.builds}"
         try:
-            config = self.make_config().override(output_dir=out, base_url=self.base_url)
-            result = build(config, drafts=self.drafts)
+            result = build(self.make_config().override(output_dir=out, base_url=self.base_url, drafts=self.drafts))
         except DigestError as exc:
             message = "\n".join(str(p) for p in exc.problems)
             print(message, file=sys.stderr, flush=True)
