@@ -50,3 +50,13 @@ def test_the_week_date_never_hides_an_issue(project: Project) -> None:
     project.add_issue("2099-12-28", papers=[paper(1)])  # far in the future
     assert main(["build"]) == 0
     assert (project.output / "ko" / "issues" / "2099-12-28" / "index.html").exists()
+
+
+def test_a_build_without_drafts_after_one_with_them_drops_them(project: Project) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.add_issue("2023-11-20", papers=[paper(2, title={"en": "Draft paper"})], draft=True)
+    assert main(["build", "--drafts"]) == 0
+    assert "Draft paper" in built_text(project)
+    assert main(["build"]) == 0  # same inputs, other setting: nothing may be reused from the draft build
+    assert "Draft paper" not in built_text(project)
+    assert not (project.output / "en" / "issues" / "2023-11-20").exists()
