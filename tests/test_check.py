@@ -120,12 +120,17 @@ def test_http_links(project: Project) -> None:
 
 
 def test_leftover_shortcode_and_latex(project: Project) -> None:
-    summary = {"ko": "좋아요 :not_an_emoji_xyz: 10:30:00 a:b:c", "en": "$\\textit{self}$ and https://a.example/x:y:"}
-    clean_issue(project, papers=[full_paper(summary=summary)])
-    found = warnings(project)
-    assert any("papers[0].summary.ko: warning: :not_an_emoji_xyz: is shown as written" in w for w in found)
-    assert any("papers[0].summary.en: warning: LaTeX shown as written" in w for w in found)
-    assert len(found) == 2, found  # times, words with colons and URLs are not shortcodes
+    summary = {"ko": "좋아요 :smile: :not_an_emoji_xyz: 10:30:00 a:b:c", "en": "$\\unknown x$ and https://a.example/x:y:"}
+    abstract = {"ko": "초록 $\\textit{자기 개선}$", "en": "Outside dollars: \\begin{align} x \\end{align}"}
+    clean_issue(project, papers=[full_paper(summary=summary, abstract=abstract)])
+    assert warnings(project) == [
+        "content/issues/2023-11-13.md:8: papers[0].summary.ko: warning: :not_an_emoji_xyz: is shown as written "
+        "(unknown shortcode?)",
+        # The renderer's own warning, once (check adds no second one for the same text):
+        "content/issues/2023-11-13.md:9: papers[0].summary.en: warning: unknown LaTeX command \\unknown in "
+        "$\\unknown x$; shown as code",
+        "content/issues/2023-11-13.md:12: papers[0].abstract.en: warning: LaTeX shown as written: \\begin{",
+    ]  # known shortcodes, formulas that render, times, words with colons and URLs are fine
 
 
 @pytest.mark.parametrize(("written", "message"), [

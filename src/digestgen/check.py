@@ -201,7 +201,7 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
                 latex = _LATEX.search(visible)
                 warned = (origin.path, f"{origin.field}.{field}" if origin.field else field) in already
                 if latex and not warned:
-                    yield _warn(origin, field, f"LaTeX shown as written: {latex.group(0)[:40]!r}")
+                    yield _warn(origin, field, f"LaTeX shown as written: {latex.group(0)[:40]}")
 
 
 def problem_json(problem: Problem) -> dict[str, object]:
