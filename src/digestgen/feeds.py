@@ -1,17 +1,22 @@
-"""Feeds, made with feedgen. Dates come from content only, never from the clock."""
+"""Feeds: RSS 2.0 and Atom (made with feedgen) and JSON Feed 1.1 (plain json). Dates come from
+content only, never from the clock; ids are built from the site id, never from URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, time
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from .config import SiteConfig
-from .model import Content, Issue, Lang
-from .urls import Urls
+from .model import Issue, Lang
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+"""The date of a feed with no items (Atom requires one; "now" would break reproducible builds)."""
 
 
 def issue_datetime(issue: Issue, timezone: str) -> datetime:
@@ -24,28 +29,116 @@ def issue_guid(config: SiteConfig, issue: Issue, lang: Lang) -> str:
     return f"{config.id}:{lang}:issues:{issue.key}"
 
 
-def rss(config: SiteConfig, urls: Urls, content: Content, lang: Lang,
-        describe: Callable[[Issue], str]) -> bytes:
-    """RSS 2.0, one item per issue, newest first."""
+@dataclass(frozen=True)
+class FeedItem:
+    """One issue in one language, ready for any feed format."""
+
+    guid: str
+    title: str
+    url: str
+    """Absolute."""
+    date: datetime
+    """Aware (a naive datetime is a bug: feedgen would refuse it, readers would guess)."""
+    html: str
+    """The issue's full content; every URL in it absolute."""
+    lang: Lang
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed says about itself."""
+
+    id: str
+    """Stable, from the site id (Atom's feed id)."""
+    title: str
+    description: str
+    lang: Lang | None
+    """None for the whole site (both editions)."""
+    site_url: str
+    """The channel link: the edition's home, or the site's landing page."""
+    self_url: str
+    author: str
+
+
+def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
+    # Stable: items of one day keep their order (the default language first).
+    return sorted(items, key=lambda item: item.date, reverse=True)
+
+
+def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGenerator:
     fg = FeedGenerator()
-    fg.title(config.title.get(lang))
-    fg.description(config.description.get(lang) or config.title.get(lang))
-    fg.language(lang)
-    # feedgen makes the *last* link() the channel <link>: self first, the site last.
-    fg.link(href=urls.absolute(urls.feed()), rel="self", type="application/rss+xml")
-    fg.link(href=urls.absolute(urls.home(lang)), rel="alternate")
+    fg.load_extension("dc")  # RSS <author> must be an e-mail address; dc:creator takes a name
+    fg.id(info.id)
+    fg.title(info.title)
+    fg.subtitle(info.description or info.title)
+    if info.lang:
+        fg.language(info.lang)
+    fg.author({"name": info.author})
+    # feedgen makes the *last* link() the RSS channel <link>: self first, the site last.
+    fg.link(href=info.self_url, rel="self", type=self_type)
+    fg.link(href=info.site_url, rel="alternate")
     fg.generator("digestgen")
-    if content.issues:
-        newest = max(issue_datetime(issue, config.timezone) for issue in content.issues)
-        fg.lastBuildDate(newest)  # feedgen would stamp "now"
+    # feedgen would stamp "now" on lastBuildDate/updated; with no items yet, the epoch stands for never.
+    newest = max((item.date for item in items), default=NO_DATE)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    if items:
         fg.pubDate(newest)
-    for issue in content.issues:  # newest first; order="append" keeps it (feedgen prepends by default)
-        entry = fg.add_entry(order="append")
+    for item in _newest_first(items):
+        entry = fg.add_entry(order="append")  # feedgen prepends by default, reversing the order
+        entry.id(item.guid)
+        entry.guid(item.guid, permalink=False)
         # Feed readers differ on whether an RSS title is text or HTML; escaped as HTML (the RSS Best
-        # Practices Profile) it reads right in both and can never become markup.
-        entry.title(str(escape(issue.title.get(lang))))
-        entry.link(href=urls.absolute(urls.issue(lang, issue.key)))
-        entry.guid(issue_guid(config, issue, lang), permalink=False)
-        entry.pubDate(issue_datetime(issue, config.timezone))
-        entry.description(describe(issue))
-    return fg.rss_str(pretty=True)
+        # Practices Profile) it reads right in both and can never become markup. Atom and JSON
+        # Feed say what their titles are (text), so they get the text as it is.
+        entry.title(str(escape(item.title)) if self_type == "application/rss+xml" else item.title)
+        entry.link(href=item.url, rel="alternate", hreflang=item.lang)
+        entry.published(item.date)
+        entry.updated(item.date)
+        entry.author({"name": info.author})
+        entry.dc.dc_creator(info.author)
+        for tag in item.tags:
+            entry.category(term=tag)
+        # type "html": escaped text. "CDATA" would be invalid Atom.
+        entry.content(item.html, type="html")
+    return fg
+
+
+def rss(info: FeedInfo, items: list[FeedItem]) -> bytes:
+    """RSS 2.0, newest first; the item's full HTML is its <description>."""
+    return _generator(info, items, "application/rss+xml").rss_str(pretty=True)
+
+
+def atom(info: FeedInfo, items: list[FeedItem]) -> bytes:
+    """Atom 1.0, newest first; content type="html" (escaped)."""
+    return _generator(info, items, "application/atom+xml").atom_str(pretty=True)
+
+
+def json_feed(info: FeedInfo, items: list[FeedItem]) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1), newest first."""
+    feed: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.site_url,
+        "feed_url": info.self_url,
+        "description": info.description,
+        "authors": [{"name": info.author}],
+        "items": [
+            {
+                "id": item.guid,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.html,
+                "date_published": item.date.isoformat(),
+                "date_modified": item.date.isoformat(),
+                "authors": [{"name": info.author}],
+                "language": item.lang,
+                **({"tags": list(item.tags)} if item.tags else {}),
+            }
+            for item in _newest_first(items)
+        ],
+    }
+    if info.lang:
+        feed["language"] = info.lang
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

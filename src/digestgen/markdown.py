@@ -79,6 +79,21 @@ class Markdown:
         """One line of inline Markdown, without a surrounding paragraph."""
         return Markup(self._md.renderInline(text, {"warn": warn}))  # noqa: S704
 
+    def text(self, text: str) -> str:
+        """The words of some Markdown without markup (descriptions, search words), blocks joined by spaces."""
+        words = []
+        for token in self._md.parse(text):
+            for child in token.children or ():
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type.startswith("math"):  # the words of $\textit{자기 개선}$, not its commands
+                    words.append(" " + re.sub(r"\\[A-Za-z]+|[{}^_$]", " ", child.content) + " ")
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            if token.type.endswith("_close") and token.block:
+                words.append(" ")
+        return " ".join("".join(words).split())
+
 
 def plain(text: str) -> Markup:
     """Text shown as written (titles): escaped, never interpreted."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -12,12 +13,21 @@ import jinja2
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
-from .feeds import rss
+from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
 from .model import LANGS, Content, Lang
 from .source import parse_yaml, read_text
+from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
-from .views import ViewMaker
+from .views import ViewMaker, arxiv_ref
+
+LOCALES: Mapping[str, str] = MappingProxyType({"ko": "ko_KR", "en": "en_US"})
+"""OpenGraph locales of the editions."""
+INDEXED_KINDS = frozenset({"paper"})
+"""Page kinds in the search index. Every other page only repeats paper text (issues, lists,
+tags), which would show each paper several times in the results; pages of these kinds carry
+``data-pagefind-body``, so Pagefind leaves all others out."""
+PAPERS_JSON_VERSION = 1
 
 STRINGS_FILE = "strings.yaml"
 
@@ -40,6 +50,16 @@ class Alternate:
 
 
 @dataclass(frozen=True)
+class FeedLink:
+    """A feed announced in a page's <head>."""
+
+    title: str
+    url: str
+    type: str
+    hreflang: str
+
+
+@dataclass(frozen=True)
 class PageMeta:
     """What every page's layout needs."""
 
@@ -52,6 +72,14 @@ class PageMeta:
     other_lang: Lang
     other_url: str
     """The same page in the other edition (the language switch)."""
+    description: str
+    """<meta name="description"> and sharing cards."""
+    locale: str
+    other_locale: str
+    feeds: tuple[FeedLink, ...]
+    """The edition's feeds, its own language first."""
+    indexed: bool
+    """In the search index (``data-pagefind-body``)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +167,8 @@ class Renderer:
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
         self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings,
                                site_origin=config.origin, warn=self._warn)
+        self.sitemap_entries: list[PageMeta] = []
+        """Every page rendered so far, for sitemap.xml."""
 
     def _warn(self, problem: Problem) -> None:
         if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
@@ -146,7 +176,14 @@ class Renderer:
 
     def render(self, content: Content) -> list[Output]:
         """Every file of the site, checked for clashes before anyone writes them."""
-        outputs = [*self.assets.files, *self.pages(content), self.feed(content)]
+        tags = collect_tags(content)
+        self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
+                               site_origin=self.config.origin, warn=self._warn)
+        self.warnings.extend(near_duplicate_warnings(content))
+        self.sitemap_entries = []
+        outputs = [*self.assets.files, *self.pages(content), *self.tag_pages(tags), *self.feeds(content),
+                   self.papers_json(content, tags)]
+        outputs += [self.sitemap(), self.robots()]
         check_unique_paths([(o.path, o.owner) for o in outputs])
         return outputs
 
@@ -166,23 +203,129 @@ class Renderer:
                 view = self.views.issue(lang, content, issue)
                 outputs.append(self._page(
                     "issue.html", view.url, lambda other, key=issue.key: self.urls.issue(other, key),
-                    lang, "issue", view.title, issue.origin.path, issue=view))
+                    lang, "issue", view.title, issue.origin.path,
+                    description=self.views.issue_description(lang, issue), issue=view))
                 for paper in view.papers:
                     outputs.append(self._page(
                         "paper.html", paper.url, lambda other, pid=paper.id: self.urls.paper(other, pid),
                         lang, "paper", paper.title.main.html.unescape(), issue.origin.path,
-                        paper=paper, issue=view))
+                        description=paper.description, paper=paper, issue=view))
         return outputs
 
-    def feed(self, content: Content) -> Output:
-        lang = self.config.default_language
-        data = rss(self.config, self.urls, content, lang,
-                   lambda issue: self._render("feed_item.html", lang=lang,
-                                              issue=self.views.issue(lang, content, issue), t=self.strings[lang]))
-        return Output(self.urls.output_path(self.urls.feed()), data, "feed")
+    def tag_pages(self, tags: tuple[Tag, ...]) -> list[Output]:
+        outputs = []
+        for lang in LANGS:
+            views = [self.views.tag(lang, tag) for tag in tags]
+            outputs.append(self._page("tags.html", self.urls.tags(lang), self.urls.tags, lang, "tags",
+                                      self.strings[lang]["tags"], "site.yaml",
+                                      tags=sorted(views, key=lambda v: (-v.count, v.slug))))
+            for view in views:
+                outputs.append(self._page(
+                    "tag.html", view.url, lambda other, slug=view.slug: self.urls.tag(other, slug), lang, "tag",
+                    f"{self.strings[lang]['tag']}: {view.name}", f"tag {view.name!r}",
+                    description=f"{self.strings[lang]['tag']}: {view.name} ({view.count})", tag=view))
+        return outputs
+
+    def feed_items(self, content: Content, lang: Lang) -> list[FeedItem]:
+        items = []
+        for issue in content.issues:
+            view = self.views.issue(lang, content, issue)
+            html = self._render("feed_item.html", lang=lang, issue=view, t=self.strings[lang])
+            # Markdown may link within the page (#…); feed readers need the full address.
+            html = html.replace('href="#', f'href="{self.urls.absolute(view.url)}#')
+            items.append(FeedItem(
+                guid=issue_guid(self.config, issue, lang), title=view.title, url=self.urls.absolute(view.url),
+                date=issue_datetime(issue, self.config.timezone), html=html, lang=lang,
+                tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags))))
+        return items
+
+    def feed_info(self, lang: Lang | None, self_url: str, kind: str) -> FeedInfo:
+        """``kind`` keeps the Atom ids of the formats apart; ids never change."""
+        title_lang = lang or self.config.default_language
+        title = self.config.title.get(title_lang)
+        if lang is None:
+            title = f"{self.config.title.ko} · {self.config.title.en}"
+        return FeedInfo(
+            id=f"{self.config.id}:{lang + ':' if lang else ''}{kind}",
+            title=title,
+            description=self.config.description.get(title_lang),
+            lang=lang,
+            site_url=self.urls.absolute(self.urls.home(lang) if lang else self.urls.landing()),
+            self_url=self.urls.absolute(self_url),
+            author=self.config.author,
+        )
+
+    def feeds(self, content: Content) -> list[Output]:
+        """RSS and Atom of the whole site and of each edition, and JSON Feed 1.1 of the whole site.
+        The whole site's items are both editions' (guids unchanged: ``{site id}:{lang}:issues:{week}``)."""
+        per_lang = {lang: self.feed_items(content, lang) for lang in LANGS}
+        default = self.config.default_language
+        everything = [item for lang in sorted(LANGS, key=lambda code: code != default) for item in per_lang[lang]]
+        made = [
+            (self.urls.feed(), rss(self.feed_info(None, self.urls.feed(), "rss"), everything)),
+            (self.urls.atom(), atom(self.feed_info(None, self.urls.atom(), "atom"), everything)),
+            (self.urls.json_feed(), json_feed(self.feed_info(None, self.urls.json_feed(), "json"), everything)),
+        ]
+        for lang in LANGS:
+            rss_url, atom_url = self.urls.edition_feed(lang), self.urls.edition_atom(lang)
+            made.append((rss_url, rss(self.feed_info(lang, rss_url, "rss"), per_lang[lang])))
+            made.append((atom_url, atom(self.feed_info(lang, atom_url, "atom"), per_lang[lang])))
+        return [Output(self.urls.output_path(url), data, "feeds") for url, data in made]
+
+    def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
+        other: Lang = "en" if lang == "ko" else "ko"
+        links = []
+        for code in (lang, other):
+            title = self.config.title.get(code)
+            links.append(FeedLink(f"{title} (RSS)", self.urls.absolute(self.urls.edition_feed(code)),
+                                  "application/rss+xml", code))
+            links.append(FeedLink(f"{title} (Atom)", self.urls.absolute(self.urls.edition_atom(code)),
+                                  "application/atom+xml", code))
+        both = f"{self.config.title.ko} · {self.config.title.en}"
+        links += [FeedLink(f"{both} (RSS)", self.urls.absolute(self.urls.feed()), "application/rss+xml", ""),
+                  FeedLink(f"{both} (Atom)", self.urls.absolute(self.urls.atom()), "application/atom+xml", ""),
+                  FeedLink(f"{both} (JSON Feed)", self.urls.absolute(self.urls.json_feed()),
+                           "application/feed+json", "")]
+        return tuple(links)
+
+    def papers_json(self, content: Content, tags: tuple[Tag, ...]) -> Output:
+        """Every paper as data, oldest issue first so that new papers append (see README)."""
+        names = {tag.slug: tag.name for tag in tags}
+        papers = []
+        for issue in reversed(content.issues):
+            for position, paper in enumerate(issue.papers, 1):
+                arxiv = arxiv_ref(paper.paper_url)
+                slugs = dict.fromkeys(tag_slug(tag) for tag in paper.tags)
+                papers.append({
+                    "id": paper.id,
+                    "issue": {"week": issue.key, "week_end": issue.week_end.isoformat(), "position": position,
+                              "urls": {lang: self.urls.absolute(self.urls.issue(lang, issue.key)) for lang in LANGS}},
+                    "urls": {lang: self.urls.absolute(self.urls.paper(lang, paper.id)) for lang in LANGS},
+                    "title": {"ko": paper.title.ko, "en": paper.title.en},
+                    "summary": {"ko": paper.summary.ko, "en": paper.summary.en},
+                    "abstract": {"ko": paper.abstract.ko, "en": paper.abstract.en},
+                    "links": {link.label: link.url for link in paper.links},
+                    "tweet": paper.tweet,
+                    "arxiv": {"id": arxiv.id, "url": arxiv.url, "pdf": arxiv.pdf} if arxiv else None,
+                    "tags": [{"slug": slug, "name": names[slug],
+                              "urls": {lang: self.urls.absolute(self.urls.tag(lang, slug)) for lang in LANGS}}
+                             for slug in slugs if slug],
+                })
+        data = {"version": PAPERS_JSON_VERSION, "site": self.urls.absolute(self.urls.landing()), "papers": papers}
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return Output(self.urls.output_path(self.urls.papers_json()), text.encode("utf-8"), "papers.json")
+
+    def sitemap(self) -> Output:
+        pages = sorted(self.sitemap_entries, key=lambda meta: meta.canonical)
+        xml = self._render("sitemap.xml", pages=pages)
+        return Output(self.urls.output_path(self.urls.sitemap()), xml.encode("utf-8"), "sitemap")
+
+    def robots(self) -> Output:
+        text = f"User-agent: *\nAllow: /\n\nSitemap: {self.urls.absolute(self.urls.sitemap())}\n"
+        return Output(self.urls.output_path(self.urls.robots()), text.encode("utf-8"), "robots.txt")
 
     def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
-              title: str, owner: str, **context: object) -> Output:
+              title: str, owner: str, description: str = "", **context: object) -> Output:
         other: Lang = "en" if lang == "ko" else "ko"
         default = self.config.default_language
         alternates = [Alternate(code, self.urls.absolute(url_in(code))) for code in LANGS]
@@ -191,7 +334,10 @@ class Renderer:
         meta = PageMeta(
             lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
             alternates=tuple(alternates), other_lang=other, other_url=url_in(other),
+            description=description or self.config.description.get(lang), locale=LOCALES[lang],
+            other_locale=LOCALES[other], feeds=self.feed_links(lang), indexed=kind in INDEXED_KINDS,
         )
+        self.sitemap_entries.append(meta)
         html = self._render(template, page=meta, t=self.strings[lang], **context)
         return Output(self.urls.output_path(url), html.encode("utf-8"), owner)
 

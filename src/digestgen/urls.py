@@ -19,8 +19,16 @@ class Urls:
         /<lang>/issues/<week>/     one issue
         /<lang>/papers/            paper index
         /<lang>/papers/<id>/       one paper
-        /feed.xml                  RSS of the default language
+        /feed.xml                  RSS of the whole site (both editions)
         /static/<file>             assets
+        /<lang>/tags/              tag overview, with counts
+        /<lang>/tags/<slug>/       one tag's papers (slug: see tags.py)
+        /atom.xml, /feed.json      Atom and JSON Feed 1.1 of the whole site
+        /<lang>/feed.xml           RSS of one edition
+        /<lang>/atom.xml           Atom of one edition
+        /sitemap.xml, /robots.txt  for search engines
+        /papers.json               every paper as data
+        /pagefind/                 the search index (written by Pagefind)
     """
 
     base_url: str
@@ -51,6 +59,37 @@ class Urls:
 
     def feed(self) -> str:
         return self._path("feed.xml", trailing=False)
+
+    def tags(self, lang: Lang) -> str:
+        return self._path(lang, "tags")
+
+    def tag(self, lang: Lang, slug: str) -> str:
+        return self._path(lang, "tags", slug)
+
+    def atom(self) -> str:
+        return self._path("atom.xml", trailing=False)
+
+    def json_feed(self) -> str:
+        return self._path("feed.json", trailing=False)
+
+    def edition_feed(self, lang: Lang) -> str:
+        return self._path(lang, "feed.xml", trailing=False)
+
+    def edition_atom(self, lang: Lang) -> str:
+        return self._path(lang, "atom.xml", trailing=False)
+
+    def sitemap(self) -> str:
+        return self._path("sitemap.xml", trailing=False)
+
+    def robots(self) -> str:
+        return self._path("robots.txt", trailing=False)
+
+    def papers_json(self) -> str:
+        return self._path("papers.json", trailing=False)
+
+    def search_bundle(self) -> str:
+        """Pagefind's folder (pagefind.js and the index), written after the pages."""
+        return self._path("pagefind")
 
     def static(self, name: str, version: str = "") -> str:
         """An asset; ``version`` (a content hash) makes browsers fetch it again when it changes."""

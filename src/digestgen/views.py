@@ -3,6 +3,7 @@ pure functions of the model, so that templates only present."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -11,7 +12,12 @@ from markupsafe import Markup
 from .errors import Problem
 from .markdown import Markdown, plain
 from .model import Bilingual, Content, Issue, Lang, Origin, Paper
+from .search import hangul_terms
+from .tags import Tag, tag_slug
 from .urls import Urls
+
+DESCRIPTION_LENGTH = 160
+"""Characters of a page's <meta name="description"> (search engines show about this many)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,22 @@ class LinkView:
 
 
 @dataclass(frozen=True)
+class TagRef:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Arxiv:
+    """A paper whose ``paper`` link is on arXiv."""
+
+    id: str
+    """``2311.09210`` (new style) or ``hep-th/9901001`` (old style), without a version."""
+    url: str
+    pdf: str
+
+
+@dataclass(frozen=True)
 class PaperRef:
     """A link to another paper: its page and its title in the edition's language."""
 
@@ -59,15 +81,31 @@ class PaperView:
     summary: Pair
     abstract: Pair | None
     links: tuple[LinkView, ...]
-    tags: tuple[str, ...]
+    tags: tuple[TagRef, ...]
     issue_url: str
     issue_title: str
+    description: str
+    """Plain text for <meta name="description"> and sharing cards: the start of the summary."""
+    arxiv: Arxiv | None
+    bibtex: str
+    search_terms: str
+    """Hidden words that let Pagefind find Korean by parts of words (see search.py)."""
     draft: bool = False
     """Its issue is a draft (only built with ``--drafts`` or by ``serve``)."""
     previous: PaperRef | None = None
     """The paper before this one in its issue."""
     next: PaperRef | None = None
     """The paper after this one in its issue."""
+
+
+@dataclass(frozen=True)
+class TagView:
+    slug: str
+    name: str
+    url: str
+    count: int
+    papers: tuple[PaperView, ...]
+    """Newest issue first."""
 
 
 @dataclass(frozen=True)
@@ -119,13 +157,17 @@ class ViewMaker:
     """Turns model objects into views for one edition."""
 
     def __init__(self, urls: Urls, markdown: Markdown, site_notice: Bilingual,
-                 strings: Mapping[str, Mapping[str, str]], *, site_origin: Origin | None = None,
-                 warn: Callable[[Problem], None] | None = None) -> None:
+                 strings: Mapping[str, Mapping[str, str]], tags: tuple[Tag, ...] = (), *,
+                 site_origin: Origin | None = None, warn: Callable[[Problem], None] | None = None) -> None:
         self.urls = urls
         self.md = markdown
         self.site_notice = site_notice
         self.site_origin = site_origin or Origin("site.yaml")
         self.strings = strings
+        self.tag_names = {tag.slug: tag.name for tag in tags}
+        """One name per tag across the site, however a paper spells it."""
+        self._papers: dict[tuple[Lang, str], PaperView] = {}
+        """Views by edition and paper id (unique): each paper appears on many pages and feeds."""
         self.warn = warn
 
     def _markdown(self, origin: Origin, name: str) -> Render:
@@ -153,9 +195,18 @@ class ViewMaker:
         return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
+        key = (lang, paper.id)
+        if key not in self._papers:
+            self._papers[key] = self._paper(lang, issue, paper)
+        return self._papers[key]
+
+    def _paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         links = [self._link(lang, link.label, link.url) for link in paper.links]
         if paper.tweet:
             links.append(self._link(lang, "tweet", paper.tweet))
+        arxiv = arxiv_ref(paper.paper_url)
+        korean = (paper.title.ko, self.md.text(paper.summary.ko), self.md.text(paper.abstract.ko), *paper.tags)
+        tags = {tag_slug(tag): tag for tag in paper.tags if tag_slug(tag)}
         index = issue.papers.index(paper)
         return PaperView(
             id=paper.id,
@@ -164,13 +215,35 @@ class ViewMaker:
             summary=pair(paper.summary, lang, self._markdown(paper.origin, "summary")),  # type: ignore[arg-type]
             abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
             links=tuple(links),
-            tags=paper.tags,
+            tags=tuple(TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()),
             issue_url=self.urls.issue(lang, issue.key),
             issue_title=issue.title.get(lang),
+            description=self.description(paper.summary.get(lang) or paper.summary.en),
+            arxiv=arxiv,
+            bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
+            search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
             draft=issue.draft,
             previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
             next=self._ref(lang, issue.papers[index + 1] if index + 1 < len(issue.papers) else None),
         )
+
+    def description(self, markdown: str) -> str:
+        text = self.md.text(markdown)
+        if len(text) <= DESCRIPTION_LENGTH:
+            return text
+        cut = text[:DESCRIPTION_LENGTH - 1]
+        return (cut.rsplit(" ", 1)[0] if " " in cut[DESCRIPTION_LENGTH // 2:] else cut) + "…"
+
+    def tag(self, lang: Lang, tag: Tag) -> TagView:
+        return TagView(tag.slug, tag.name, self.urls.tag(lang, tag.slug), len(tag.papers),
+                       tuple(self.paper(lang, issue, paper) for issue, paper in tag.papers))
+
+    def issue_description(self, lang: Lang, issue: Issue) -> str:
+        """An issue's intro when it has one, else its paper titles."""
+        intro = issue.intro.get(lang) or issue.intro.get("ko" if lang == "en" else "en")
+        if intro:
+            return self.description(intro)
+        return self.description(" · ".join(p.title.get(lang) or p.title.en for p in issue.papers))
 
     def ref(self, lang: Lang, issue: Issue | None) -> IssueRef | None:
         return IssueRef(self.urls.issue(lang, issue.key), issue.title.get(lang)) if issue else None
@@ -193,3 +266,37 @@ class ViewMaker:
             older=self.ref(lang, older),
             draft=issue.draft,
         )
+
+
+_ARXIV = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def arxiv_ref(url: str) -> Arxiv | None:
+    """``https://arxiv.org/abs/2311.09210v2`` → id ``2311.09210`` with its abstract and PDF links."""
+    found = _ARXIV.match(url)
+    if not found:
+        return None
+    arxiv_id = found["id"]
+    return Arxiv(arxiv_id, f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}")
+
+
+_BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                                                       "^": r"\textasciicircum{}"}
+
+
+def bibtex_escape(text: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
+
+
+def bibtex(paper: Paper, issue: Issue, arxiv: Arxiv | None, page_url: str) -> str:
+    """A @misc entry to cite the paper: its English title, a year, the arXiv eprint when known,
+    and a URL (the paper's own link, else its page here). Authors are unknown to the digest."""
+    year = f"20{arxiv.id[:2]}" if arxiv and arxiv.id[:4].isdigit() else str(issue.week.year)
+    fields = [("title", "{" + bibtex_escape(paper.title.en) + "}"), ("year", year)]
+    if arxiv:
+        fields += [("eprint", arxiv.id), ("archivePrefix", "arXiv")]
+    fields.append(("url", arxiv.url if arxiv else paper.paper_url or page_url))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@misc{{{paper.id},\n{body}}}\n"

@@ -35,6 +35,12 @@ def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> No
 
 def write_site(outputs: list[Output], output: Path) -> None:
     """Write every file into a staging folder, then swap it in for the old site."""
+    publish(stage(outputs, output), output)
+
+
+def stage(outputs: list[Output], output: Path) -> Path:
+    """Write every file into a fresh staging folder beside ``output``; steps that work on written
+    files (the search index) run there before ``publish``. Returns the staging folder."""
     output = output.resolve()
     staging = output.with_name(output.name + ".new")
     retired = output.with_name(output.name + ".old")
@@ -57,6 +63,18 @@ def write_site(outputs: list[Output], output: Path) -> None:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
+    return staging
+
+
+def discard(staging: Path) -> None:
+    """A later step failed: drop the staged site, the old one stays."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Swap the staged site in for the old one."""
+    output = output.resolve()
+    retired = output.with_name(output.name + ".old")
     if output.exists():
         os.replace(output, retired)
     os.replace(staging, output)

@@ -172,13 +172,14 @@ def test_keyboard_reaches_skip_link_and_controls(open_page: OpenPage, served_sit
     outline = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # visible focus
     names = []
-    for _ in range(7):  # title, four menu links, then the two controls
+    for _ in range(9):  # title, five menu links, the search box, then the two controls
         pg.keyboard.press("Tab")
-        names.append(pg.evaluate("document.activeElement.textContent.trim()"))
-    assert names[-2:] == ["영어 원문 표시", "어두운 테마"], names
+        names.append(pg.evaluate("(e => e.tagName === 'INPUT' ? 'input:' + e.type : e.textContent.trim())"
+                                 "(document.activeElement)"))
+    assert names[-3:] == ["input:search", "영어 원문 표시", "어두운 테마"], names
     pg.keyboard.press("Space")  # the theme button works from the keyboard
     assert pg.locator("html").get_attribute("data-theme") == "dark"
-    for _ in range(7):
+    for _ in range(9):
         pg.keyboard.press("Shift+Tab")
     assert pg.evaluate("document.activeElement.className") == "skip-link"
     pg.keyboard.press("Enter")
