@@ -75,6 +75,20 @@ def test_build_py_runs_without_traceback_on_errors(project: Project) -> None:
     assert result.stderr.startswith("content/issues/2023-11-13.md:3:1: YAML syntax error")
 
 
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("build", "new", "check", "serve"):
+        assert f"    {command} " in out, command
+    for command, flag in (("build", "--drafts"), ("new", "--week"), ("check", "--strict"), ("check", "--format"),
+                          ("serve", "--port"), ("serve", "--host"), ("serve", "--no-drafts")):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert flag in capsys.readouterr().out, (command, flag)
+
+
 BAD_MATH_ISSUE = """\
 ---
 week: 2023-11-13

@@ -24,6 +24,8 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: tuple[Problem, ...] = ()
+    drafts_left_out: tuple[str, ...] = ()
+    """Files of draft issues that were not built (reported, so nothing is dropped silently)."""
     search_pages: int = 0
     """Pages in the search index (every paper page of both editions)."""
     search_seconds: float = 0.0
@@ -31,10 +33,13 @@ class BuildResult:
 
 
 def build(config: SiteConfig) -> BuildResult:
-    """Build the site described by ``config``; raises DigestError, leaving the old site as it was."""
+    """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
+    Drafts are validated like everything else, then left out unless ``config.drafts``."""
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     content = load_content(config.content_dir)
+    left_out = () if config.drafts else tuple(issue.origin.path for issue in content.drafts)
+    content = content if config.drafts else content.published()
     renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
     outputs = renderer.render(content)
     staging = stage(outputs, config.output_dir)
@@ -56,6 +61,7 @@ def build(config: SiteConfig) -> BuildResult:
         seconds=time.perf_counter() - started,
         output=config.output_dir,
         warnings=tuple(sorted(renderer.warnings, key=Problem.sort_key)),
+        drafts_left_out=tuple(sorted(left_out)),
         search_pages=search_pages,
         search_seconds=search_seconds,
     )

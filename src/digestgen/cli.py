@@ -10,7 +10,7 @@ from . import __version__
 from .build import build
 from .config import CONFIG_NAME, load_config
 from .errors import DigestError, display_path
-from .imports.command import add_import_command, run_import
+from .imports.command import add_import_command
 from .schema import is_http_url
 
 
@@ -20,6 +20,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     add_build_arguments(build_cmd)
+    build_cmd.add_argument("--drafts", action="store_true", help="include issues marked draft: true")
+    build_cmd.set_defaults(run=run_build)
+    from . import check, scaffold, serve  # each command's module adds its own subcommand
+    for command in (scaffold, check, serve):
+        command.register(commands)
     add_import_command(commands)
     return parser
 
@@ -47,13 +52,16 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args))
+    result = build(config_from_args(args).override(drafts=args.drafts))
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
           f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
           f"(search index: {_count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
           f"→ {display_path(result.output)}/")
+    if result.drafts_left_out:
+        print(f"left out {_count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
+              f"{', '.join(result.drafts_left_out)}")
     return 0
 
 
@@ -64,10 +72,7 @@ def _count(n: int, noun: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "build":
-            return run_build(args)
-        if args.command == "import":
-            return run_import(args)
+        return int(args.run(args))
     except DigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -76,4 +81,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 2

@@ -41,6 +41,9 @@ class SiteConfig:
     static_dir: Path
     output_dir: Path
     config_path: Path | None = None
+    drafts: bool = False
+    """Build issues marked ``draft: true`` too (``--drafts``, ``serve``); never read from site.yaml.
+    Part of the configuration, so anything keyed on the configuration (caches) sees it."""
     origin: Origin | None = None
     """Where the settings were written (lines of ``notice.ko`` etc.), for warnings about them."""
 

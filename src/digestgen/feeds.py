@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
 from .config import SiteConfig
 from .model import Issue, Lang
@@ -88,7 +89,10 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
         entry = fg.add_entry(order="append")  # feedgen prepends by default, reversing the order
         entry.id(item.guid)
         entry.guid(item.guid, permalink=False)
-        entry.title(item.title)
+        # Feed readers differ on whether an RSS title is text or HTML; escaped as HTML (the RSS Best
+        # Practices Profile) it reads right in both and can never become markup. Atom and JSON
+        # Feed say what their titles are (text), so they get the text as it is.
+        entry.title(str(escape(item.title)) if self_type == "application/rss+xml" else item.title)
         entry.link(href=item.url, rel="alternate", hreflang=item.lang)
         entry.published(item.date)
         entry.updated(item.date)

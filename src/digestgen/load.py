@@ -13,7 +13,7 @@ from .model import Bilingual, Content, Issue, Link, Origin, Paper
 from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 
-ISSUE_KEYS = ("week", "week_end", "title", "source", "notice", "papers")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
 PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
@@ -26,7 +26,12 @@ def load_content(content_dir: Path) -> Content:
     if not issues_dir.is_dir():
         raise DigestError(Problem(display_path(issues_dir), None, None, "",
                                   "no issues folder: put one Markdown file per week here"))
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(display_path(path), None, None, "", "not read: issues are files named YYYY-MM-DD.md directly "
+                                                    "in this folder; rename it or move it out")
+        for path in sorted(issues_dir.iterdir())
+        if not (path.suffix == ".md" and path.is_file()) and not _ignored(path.name)
+    ]
     issues: list[Issue] = []
     for path in sorted(issues_dir.glob("*.md")):
         try:
@@ -39,6 +44,11 @@ def load_content(content_dir: Path) -> Content:
     return Content(issues=tuple(sorted(issues, key=lambda i: i.week, reverse=True)))
 
 
+def _ignored(name: str) -> bool:
+    """Hidden files and editors' backups (``.x.swp``, ``x.md~``, ``#x.md#``) are not content."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".bak", ".orig"))
+
+
 def parse_issue(source: SourceFile) -> Issue:
     """Validate one file's front-matter and body into an Issue, or raise with all its problems."""
     r = Reader(source.meta, source.display)
@@ -46,11 +56,16 @@ def parse_issue(source: SourceFile) -> Issue:
         raise DigestError(Problem(source.display, 2, None, "", "front-matter is empty; it needs at least week and papers"))
     if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
         raise DigestError(r.problems)
-    week = r.date(("week",), required=True)
+    week = r.date(("week",))  # required: checked by mapping() above
     week_end = r.date(("week_end",))
     if week and source.path.stem != week.isoformat():
-        r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
-                           f"name it {week.isoformat()}.md")
+        twin = source.path.with_name(f"{week.isoformat()}.md")
+        if twin.exists():  # a copy of a week: say so rather than suggest a name that is taken
+            r.error(("week",), f"week {week.isoformat()} is also in {display_path(twin)}; "
+                               f"each week has one file (this one is named {source.path.name})")
+        else:
+            r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
+                               f"name it {week.isoformat()}.md")
     if week and week_end and week_end < week:
         r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
     week = week or date.min
@@ -83,6 +98,7 @@ def parse_issue(source: SourceFile) -> Issue:
         notice=r.bilingual(("notice",)),
         source=r.url(("source",)),
         papers=tuple(papers),
+        draft=r.boolean(("draft",)),
         origin=Origin(source.display, 1, MappingProxyType(
             {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
              "intro": source.body_line}),
@@ -117,7 +133,9 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
     summary = r.bilingual(path + ("summary",), required=("en",))
     abstract = r.bilingual(path + ("abstract",))
     links: list[Link] = []
-    if r.has(path + ("links",)) and r.mapping(path + ("links",), tuple(r.get(path + ("links",)) or ())):
+    raw_links = r.get(path + ("links",))
+    labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
+    if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
         for label in r.get(path + ("links",)):  # type: ignore[union-attr]
             url = r.url(path + ("links", label), required=True)
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):

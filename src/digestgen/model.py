@@ -95,6 +95,8 @@ class Issue:
     """URL of the original post (원문), or empty."""
     papers: tuple[Paper, ...]
     origin: Origin
+    draft: bool = False
+    """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
 
     @property
     def key(self) -> str:
@@ -110,3 +112,11 @@ class Content:
     @property
     def papers(self) -> tuple[tuple[Issue, Paper], ...]:
         return tuple((issue, paper) for issue in self.issues for paper in issue.papers)
+
+    @property
+    def drafts(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if issue.draft)
+
+    def published(self) -> Content:
+        """The content without drafts: what every output (pages, feeds, indexes, exports) is made from."""
+        return Content(issues=tuple(issue for issue in self.issues if not issue.draft))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .errors import Problem
 from .model import Bilingual
-from .source import FieldPath, YamlDoc, format_field
+from .source import CONTROL_CHARS, FieldPath, YamlDoc, describe_char, format_field
 
 _MISSING = object()
 
@@ -87,6 +87,10 @@ class Reader:
             return ""
         if required and not empty_ok and not value.strip():
             self.error(path, "required (it is empty)")
+        bad = CONTROL_CHARS.search(value)
+        if bad:  # written as an escape in a quoted YAML string ("\x1b"); feeds cannot carry it
+            self.error(path, f"{describe_char(bad.group())} is not allowed in text; delete it")
+            return ""
         return value
 
     def date(self, path: FieldPath, *, required: bool = False) -> date | None:
@@ -107,6 +111,15 @@ class Reader:
                 pass
         self.error(path, f"must be a date written YYYY-MM-DD, not {value!r}")
         return None
+
+    def boolean(self, path: FieldPath) -> bool:
+        value = self.get(path)
+        if value is _MISSING or value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false, not {value!r}")
+            return False
+        return value
 
     def url(self, path: FieldPath, *, required: bool = False) -> str:
         value = self.text(path, required=required)

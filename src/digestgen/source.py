@@ -8,6 +8,8 @@ duplicate keys are reported instead of silently overwritten, and alias bombs sto
 from __future__ import annotations
 
 import codecs
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters that are not allowed in XML (feeds) and are invisible mistakes in HTML."""
 _GUESSED_ENCODINGS = ("cp949", "euc_kr", "shift_jis", "gb18030", "cp1252")
 
 
@@ -87,7 +91,9 @@ def read_text(path: Path, display: str | None = None) -> str:
     """Read a file as UTF-8 (BOM and CRLF accepted) or raise a DigestError that says why not."""
     shown = display or display_path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # read at most one byte past the limit: a huge file costs nothing
+            raw = handle.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as exc:
         raise DigestError(Problem(shown, None, None, "", f"cannot read file: {exc.strerror}")) from None
     return decode_text(raw, shown)
@@ -97,7 +103,7 @@ def decode_text(raw: bytes, shown: str) -> str:
     """Bytes of a text file (or of stdin) as UTF-8 with LF line ends, or a DigestError saying why not."""
     if len(raw) > MAX_FILE_BYTES:
         raise DigestError(Problem(shown, None, None, "",
-                                  f"file is {len(raw) / 1048576:.1f} MiB; the limit is "
+                                  f"file is {max(size, len(raw)) / 1048576:.1f} MiB; the limit is "
                                   f"{MAX_FILE_BYTES // 1048576} MiB (one week's file is usually under 100 KiB)"))
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
@@ -107,7 +113,18 @@ def decode_text(raw: bytes, shown: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise DigestError(Problem(shown, line, None, "",
                                   f"file is not UTF-8{_guess_encoding(raw)}; save it as UTF-8")) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = CONTROL_CHARS.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise DigestError(Problem(shown, line, column, "", f"{describe_char(bad.group())} "
+                                                           "is not allowed in text; delete it"))
+    return text
+
+
+def describe_char(char: str) -> str:
+    return f"invisible control character U+{ord(char):04X}"
 
 
 def _guess_encoding(raw: bytes) -> str:

@@ -90,6 +90,8 @@ class PaperView:
     bibtex: str
     search_terms: str
     """Hidden words that let Pagefind find Korean by parts of words (see search.py)."""
+    draft: bool = False
+    """Its issue is a draft (only built with ``--drafts`` or by ``serve``)."""
     previous: PaperRef | None = None
     """The paper before this one in its issue."""
     next: PaperRef | None = None
@@ -118,6 +120,7 @@ class IssueView:
     papers: tuple[PaperView, ...]
     newer: IssueRef | None
     older: IssueRef | None
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ class ViewMaker:
             arxiv=arxiv,
             bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
             search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
+            draft=issue.draft,
             previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
             next=self._ref(lang, issue.papers[index + 1] if index + 1 < len(issue.papers) else None),
         )
@@ -260,6 +264,7 @@ class ViewMaker:
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),
             older=self.ref(lang, older),
+            draft=issue.draft,
         )
 
 

@@ -43,16 +43,23 @@ def stage(outputs: list[Output], output: Path) -> Path:
     files (the search index) run there before ``publish``. Returns the staging folder."""
     output = output.resolve()
     staging = output.with_name(output.name + ".new")
-    for leftover in (staging, output.with_name(output.name + ".old")):
+    retired = output.with_name(output.name + ".old")
+    if retired.is_dir() and not output.exists():  # an earlier build died mid-swap: put the old site back
+        os.replace(retired, output)
+    for leftover in (staging, retired):
         if leftover.exists():
+            if not (leftover / MARKER).exists():
+                raise DigestError(Problem(display_path(leftover), None, None, "",
+                                          f"is in the way and was not made by digestgen (no {MARKER}); move it away"))
             shutil.rmtree(leftover)
     try:
         staging.mkdir(parents=True)
+        # The marker goes first, so a staging folder left by a crash is still recognised as ours.
+        (staging / MARKER).write_text("built by digestgen; this folder is replaced on every build\n")
         for item in sorted(outputs, key=lambda o: o.path):
             target = staging.joinpath(*item.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.data)
-        (staging / MARKER).write_text("built by digestgen; this folder is replaced on every build\n")
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None

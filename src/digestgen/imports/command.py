@@ -40,6 +40,7 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: i
                          help="where to write YYYY-MM-DD.md files (default: content/issues)")
         sub.add_argument("--force", action="store_true", help="replace files that already exist")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:

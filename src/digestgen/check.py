@@ -1,0 +1,246 @@
+"""``digestgen check``: load and render everything (drafts included) without writing, and report
+errors and warnings: things that build but that an editor most likely wants to fix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .errors import DigestError, Problem
+from .load import load_content
+from .markdown import plain
+from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
+from .render import Renderer, load_assets
+from .source import format_field, read_source
+from .urls import Urls
+
+JSON_VERSION = 1
+_TAG = re.compile(r"<[^>]*>")
+_SHORTCODE = re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w/])")
+_LATEX = re.compile(r"\$[^$\n]*\\[A-Za-z]+[^$\n]*\$|\\\(|\\\[|\\begin\{")
+_HTTP = re.compile(r"http://[^\s<>\"')\]]+")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    issues: int = 0
+    papers: int = 0
+
+    def exit_code(self, strict: bool) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def check(config: SiteConfig) -> CheckResult:
+    """Everything ``build`` would report, plus content warnings; nothing is written."""
+    try:
+        content = load_content(config.content_dir)
+        renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
+        renderer.render(content)  # drafts too: they will be published one day
+    except DigestError as exc:
+        return CheckResult(errors=tuple(exc.problems), warnings=())
+    rendered = list(renderer.warnings)
+    warnings = [*rendered, *content_warnings(content), *unquoted_scalars(content),
+                *_rendered_leftovers(content, renderer, rendered)]
+    unique = sorted(set(warnings), key=Problem.sort_key)
+    return CheckResult((), tuple(unique), len(content.issues), len(content.papers))
+
+
+def _warn(origin: Origin, name: str, message: str) -> Problem:
+    field = f"{origin.field}.{name}" if origin.field and name else (origin.field or name)
+    line, parts = None, name.split(".")
+    while parts and line is None:  # 'notice.en' may be absent: point at 'notice', then at the object
+        line = origin.lines.get(".".join(parts))
+        parts.pop()
+    return Problem(origin.path, line or origin.line, None, field, message, warning=True)
+
+
+def _texts(issue: Issue) -> Iterator[tuple[Origin, str, Bilingual, bool]]:
+    """Every bilingual field of an issue: (origin, field name, text, is Markdown)."""
+    yield issue.origin, "notice", issue.notice, True
+    yield issue.origin, "intro", issue.intro, True
+    for paper in issue.papers:
+        yield paper.origin, "title", paper.title, False
+        yield paper.origin, "summary", paper.summary, True
+        yield paper.origin, "abstract", paper.abstract, True
+
+
+def content_warnings(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    for issue in content.issues:
+        if issue.notice and not (issue.notice.ko and issue.notice.en):
+            problems.append(_missing_translation(issue.origin, "notice", issue.notice))
+        if issue.source.startswith("http://"):
+            problems.append(_warn(issue.origin, "source", "http:// link; use https:// if the site has it"))
+        for paper in issue.papers:
+            problems.extend(_paper_warnings(paper))
+    problems.extend(_repeated_papers(content))
+    problems.extend(_near_duplicate_tags(content))
+    for issue in content.issues:
+        for origin, name, text, _ in _texts(issue):
+            for lang in LANGS:
+                for url in _HTTP.findall(text.get(lang)):
+                    problems.append(_warn(origin, f"{name}.{lang}", f"http:// link {url}; use https:// if the site has it"))
+    return problems
+
+
+def _missing_translation(origin: Origin, name: str, text: Bilingual) -> Problem:
+    lang = "ko" if not text.ko else "en"
+    return _warn(origin, f"{name}.{lang}", "missing translation (the other language has text)")
+
+
+def _paper_warnings(paper: Paper) -> Iterator[Problem]:
+    for name in ("title", "summary", "abstract"):
+        text: Bilingual = getattr(paper, name)
+        if text and not (text.ko and text.en):
+            yield _missing_translation(paper.origin, name, text)
+    if not paper.abstract:
+        yield _warn(paper.origin, "abstract", "no abstract (논문 초록)")
+    for link in paper.links:
+        if link.url.startswith("http://"):
+            yield _warn(paper.origin, f"links.{link.label}", "http:// link; use https:// if the site has it")
+    if paper.tweet.startswith("http://"):
+        yield _warn(paper.origin, "tweet", "http:// link; use https:// if the site has it")
+
+
+def _normalized_title(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", title).casefold()).split())
+
+
+def _repeated_papers(content: Content) -> Iterator[Problem]:
+    """The same paper in two weeks: same paper URL or same English title (oldest week wins)."""
+    seen: dict[tuple[str, str], tuple[Issue, Paper]] = {}
+    for issue, paper in sorted(content.papers, key=lambda ip: (ip[0].week, ip[1].origin.line or 0)):
+        keys = [("title", _normalized_title(paper.title.en))]
+        if paper.paper_url:
+            keys.insert(0, ("paper link", paper.paper_url.rstrip("/")))
+        for key in keys:
+            if key in seen and seen[key][0] is not issue:
+                first_issue, first = seen[key]
+                yield _warn(paper.origin, "title.en" if key[0] == "title" else "links.paper",
+                            f"same {key[0]} as a paper of week {first_issue.key} "
+                            f"({first.origin.path}:{first.origin.line}); is it the same paper?")
+                break
+        for key in keys:
+            seen.setdefault(key, (issue, paper))
+
+
+def tag_key(tag: str) -> str:
+    """'L L M', 'llm', 'LLM' → 'llm'; 'retrieval-augmented' and 'retrieval augmented' meet too."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", tag).casefold())
+
+
+def _near_duplicate_tags(content: Content) -> Iterator[Problem]:
+    spellings: dict[str, dict[str, list[Paper]]] = {}
+    for _, paper in content.papers:
+        for tag in paper.tags:
+            spellings.setdefault(tag_key(tag), {}).setdefault(tag, []).append(paper)
+    for variants in spellings.values():
+        if len(variants) < 2:
+            continue
+        # The spelling used most (then alphabetically first) is the one to keep.
+        keep = min(variants, key=lambda tag: (-len(variants[tag]), tag))
+        for tag, papers in sorted(variants.items()):
+            if tag != keep:
+                for paper in papers:
+                    yield _warn(paper.origin, "tags", f"tag {tag!r} looks like {keep!r} used elsewhere; "
+                                                      f"write it one way")
+
+
+def unquoted_scalars(content: Content) -> Iterator[Problem]:
+    """Values YAML read as numbers or booleans from a spelling that doesn't look like one
+    (``draft: no``, ``0x1F``, ``1_000``); text fields given such values are already errors."""
+    for issue in content.issues:
+        source = read_source(Path(issue.origin.path), issue.origin.path)  # the display path is cwd-relative
+        for path, written in source.meta.plain_scalars.items():
+            value = _value_at(source.meta.data, path)
+            if isinstance(value, bool) and written not in ("true", "false"):
+                canonical = str(value).lower()
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and written != str(value):
+                canonical = str(value)
+            else:
+                continue
+            line, column = source.meta.where(path)
+            yield Problem(issue.origin.path, line, column, format_field(path),
+                          f"YAML read {written!r} as {canonical}; write {canonical}, or \"{written}\" if you meant text",
+                          warning=True)
+
+
+def _value_at(data: object, path: tuple[str | int, ...]) -> object:
+    for part in path:
+        try:
+            data = data[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Problem]) -> Iterator[Problem]:
+    """Shortcodes and LaTeX still visible after rendering (the reader would see ``:smile:``)."""
+    already = {(p.path, p.field) for p in rendered}
+    for issue in content.issues:
+        for origin, name, text, markdown in _texts(issue):
+            for lang in LANGS:
+                if not text.get(lang):
+                    continue
+                html = renderer.views.md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
+                visible = Markup(_TAG.sub(" ", str(html))).unescape()
+                field = f"{name}.{lang}"
+                for code in sorted(set(_SHORTCODE.findall(visible))):
+                    yield _warn(origin, field, f"{code} is shown as written (unknown shortcode?)")
+                latex = _LATEX.search(visible)
+                warned = (origin.path, f"{origin.field}.{field}" if origin.field else field) in already
+                if latex and not warned:
+                    yield _warn(origin, field, f"LaTeX shown as written: {latex.group(0)[:40]}")
+
+
+def problem_json(problem: Problem) -> dict[str, object]:
+    data = asdict(problem)
+    data["severity"] = "warning" if data.pop("warning") else "error"
+    data["text"] = str(problem)
+    return data
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .cli import add_build_arguments
+
+    cmd = commands.add_parser("check", help="validate all content (drafts too) without writing anything",
+                              description="Exit status: 0 clean, 1 on errors (or on warnings with --strict).")
+    add_build_arguments(cmd)
+    cmd.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
+    cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    cmd.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import _count, config_from_args
+
+    try:
+        result = check(config_from_args(args))
+    except DigestError as exc:  # site.yaml itself is broken: still the promised output format
+        result = CheckResult(errors=tuple(exc.problems), warnings=())
+    code = result.exit_code(args.strict)
+    if args.format == "json":
+        json.dump({"version": JSON_VERSION, "ok": code == 0, "strict": args.strict,
+                   "errors": [problem_json(p) for p in result.errors],
+                   "warnings": [problem_json(p) for p in result.warnings],
+                   "issues": result.issues, "papers": result.papers},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return code
+    for problem in (*result.errors, *result.warnings):
+        print(problem, file=sys.stderr)
+    print(f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
+          f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
+          + (" (--strict: warnings fail)" if args.strict and result.warnings else ""))
+    return code

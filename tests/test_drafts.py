@@ -1,0 +1,62 @@
+"""Drafts: left out of every output unless --drafts; marked when shown; dates never hide an issue."""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import Project, paper
+from digestgen.cli import main
+
+
+def built_text(project: Project) -> str:
+    """Every file the build made from content (pages, feeds and any index or export), as text."""
+    static = project.output / "static"
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(project.output.rglob("*"))
+                     if p.is_file() and static not in p.parents)
+
+
+def test_drafts_are_left_out_and_reported(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.add_issue("2023-11-20", papers=[paper(2, title={"en": "Secret draft paper"})], draft=True)
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("built 1 issue, 1 paper:")
+    assert out[1] == "left out 1 draft (build with --drafts to include): content/issues/2023-11-20.md"
+    assert "Secret draft paper" not in built_text(project)
+    assert "2023-11-20" not in built_text(project)
+    assert not (project.output / "ko" / "issues" / "2023-11-20").exists()
+    feed = feedparser.parse((project.output / "feed.xml").read_bytes())
+    assert {e.link.rstrip("/").rsplit("/", 1)[1] for e in feed.entries} == {"2023-11-13"}  # one item per edition
+    issue_page = BeautifulSoup(project.read("ko/issues/2023-11-13/"), "html5lib")
+    assert issue_page.select(".pager a") == []  # no link to the unpublished week
+    assert issue_page.select(".draft-mark") == []
+
+
+def test_drafts_flag_includes_and_marks_them(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.add_issue("2023-11-20", papers=[paper(2, title={"en": "Draft paper"})], draft=True)
+    assert main(["build", "--drafts"]) == 0
+    assert capsys.readouterr().out.startswith("built 2 issues, 2 papers:")
+    for url, lang in (("ko/issues/2023-11-20/", "초안"), ("en/issues/2023-11-20/", "Draft"),
+                      ("en/papers/draft-paper/", "Draft"), ("en/", "Draft"), ("ko/papers/", "초안")):
+        marks = BeautifulSoup(project.read(url), "html5lib").select(".draft-mark")
+        assert [m.get_text() for m in marks] == [lang], url
+    assert BeautifulSoup(project.read("en/issues/2023-11-13/"), "html5lib").select(".draft-mark") == []
+
+
+def test_the_week_date_never_hides_an_issue(project: Project) -> None:
+    project.add_issue("2099-12-28", papers=[paper(1)])  # far in the future
+    assert main(["build"]) == 0
+    assert (project.output / "ko" / "issues" / "2099-12-28" / "index.html").exists()
+
+
+def test_a_build_without_drafts_after_one_with_them_drops_them(project: Project) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.add_issue("2023-11-20", papers=[paper(2, title={"en": "Draft paper"})], draft=True)
+    assert main(["build", "--drafts"]) == 0
+    assert "Draft paper" in built_text(project)
+    assert main(["build"]) == 0  # same inputs, other setting: nothing may be reused from the draft build
+    assert "Draft paper" not in built_text(project)
+    assert not (project.output / "en" / "issues" / "2023-11-20").exists()
