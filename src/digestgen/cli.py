@@ -50,6 +50,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
           f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
+          f"({result.rendered} rendered, {result.written} written{f', {result.removed} removed' if result.removed else ''}) "
           f"→ {display_path(result.output)}/")
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -26,10 +28,15 @@ class Markdown:
         md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # 'README.md' is not a link
         md.validateLink = _safe_link
         self._md = md
+        self._blocks: dict[str, Markup] = {}
+        """Rendered text by source: the same text is shown in several pages and both editions."""
 
     def block(self, text: str) -> Markup:
         """Paragraphs, lists, tables…"""
-        return Markup(self._md.render(text))  # noqa: S704 - markdown-it escapes text; html is off
+        html = self._blocks.get(text)
+        if html is None:
+            html = self._blocks[text] = Markup(self._md.render(text))  # noqa: S704 - markdown-it escapes text; html is off
+        return html
 
     def inline(self, text: str) -> Markup:
         """One line of inline Markdown, without a surrounding paragraph."""
@@ -39,3 +46,31 @@ class Markdown:
 def plain(text: str) -> Markup:
     """Text shown as written (titles): escaped, never interpreted."""
     return escape(text)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A Markdown block rendered only when a page shows it (Jinja calls ``__html__``). Views hold
+    these, so planning a build and fingerprinting what each page shows renders nothing; pages the
+    build cache finds unchanged never pay for their Markdown."""
+
+    text: str
+
+    def __html__(self) -> Markup:
+        return _shared().block(self.text)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+_SHARED: list[Markdown] = []
+
+
+def _shared() -> Markdown:
+    if not _SHARED:
+        _SHARED.append(Markdown())
+    return _SHARED[0]
+
+
+def deferred_block(text: str) -> Deferred:
+    return Deferred(text)

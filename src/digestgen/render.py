@@ -34,6 +34,18 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One file of the site, planned but not yet made: what it is made from, and how to make it.
+    ``key`` holds every value ``make`` reads besides the site-wide inputs (templates, strings,
+    static files, config), so the build cache can tell whether the file would come out the same."""
+
+    path: PurePosixPath
+    owner: str
+    key: tuple[object, ...]
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class Alternate:
     hreflang: str
     url: str
@@ -141,11 +153,16 @@ class Renderer:
 
     def render(self, content: Content) -> list[Output]:
         """Every file of the site, checked for clashes before anyone writes them."""
-        outputs = [*self.assets.files, *self.pages(content), self.feed(content)]
-        check_unique_paths([(o.path, o.owner) for o in outputs])
-        return outputs
+        return [Output(job.path, job.make(), job.owner) for job in self.plan(content)]
 
-    def pages(self, content: Content) -> list[Output]:
+    def plan(self, content: Content) -> list[Job]:
+        """Every file of the site, planned (nothing rendered yet) and checked for clashes."""
+        jobs = [*(Job(a.path, a.owner, (a.data,), lambda data=a.data: data) for a in self.assets.files),
+                *self.pages(content), self.feed(content)]
+        check_unique_paths([(job.path, job.owner) for job in jobs])
+        return jobs
+
+    def pages(self, content: Content) -> list[Job]:
         outputs = [self._page("landing.html", self.urls.landing(), self.urls.home, self.config.default_language,
                               "landing", self.config.title.get(self.config.default_language), "site.yaml")]
         for lang in LANGS:
@@ -169,15 +186,18 @@ class Renderer:
                         paper=paper, issue=view))
         return outputs
 
-    def feed(self, content: Content) -> Output:
+    def feed(self, content: Content) -> Job:
         lang = self.config.default_language
-        data = rss(self.config, self.urls, content, lang,
-                   lambda issue: self._render("feed_item.html", lang=lang,
-                                              issue=self.views.issue(lang, content, issue), t=self.strings[lang]))
-        return Output(self.urls.output_path(self.urls.feed()), data, "feed")
+
+        def make() -> bytes:
+            return rss(self.config, self.urls, content, lang,
+                       lambda issue: self._render("feed_item.html", lang=lang,
+                                                  issue=self.views.issue(lang, content, issue), t=self.strings[lang]))
+
+        return Job(self.urls.output_path(self.urls.feed()), "feed", ("rss", lang, content), make)
 
     def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
-              title: str, owner: str, **context: object) -> Output:
+              title: str, owner: str, **context: object) -> Job:
         other: Lang = "en" if lang == "ko" else "ko"
         default = self.config.default_language
         alternates = [Alternate(code, self.urls.absolute(url_in(code))) for code in LANGS]
@@ -187,8 +207,8 @@ class Renderer:
             lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
             alternates=tuple(alternates), other_lang=other, other_url=url_in(other),
         )
-        html = self._render(template, page=meta, t=self.strings[lang], **context)
-        return Output(self.urls.output_path(url), html.encode("utf-8"), owner)
+        return Job(self.urls.output_path(url), owner, (template, meta, lang, sorted(context.items())),
+                   lambda: self._render(template, page=meta, t=self.strings[lang], **context).encode("utf-8"))
 
     def _render(self, template: str, **context: object) -> str:
         context.update(site=self.config, urls=self.urls, assets=self.assets.urls,

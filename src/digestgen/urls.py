@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import DigestError, Problem
 from .model import Lang
+
+
+_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
+"""Characters quote() leaves alone; most parts (ids, dates) need no quoting at all."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class Urls:
         return urlsplit(self.base_url).path or "/"
 
     def _path(self, *parts: str, trailing: bool = True) -> str:
-        joined = "/".join(quote(part, safe="") for part in parts)
+        joined = "/".join(part if _SAFE.fullmatch(part) else quote(part, safe="") for part in parts)
         return self.base_path + joined + ("/" if trailing and joined else "")
 
     def landing(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .markdown import Markdown, plain
+from .markdown import Deferred, Markdown, deferred_block, plain
 from .model import Bilingual, Content, Issue, Lang, Paper
 from .urls import Urls
 
@@ -17,7 +17,8 @@ from .urls import Urls
 class TextView:
     """A block of text in one language."""
 
-    html: Markup
+    html: Markup | Deferred
+    """Escaped text, or Markdown rendered when shown."""
     lang: Lang
     pending: bool = False
     """Shown in English in the Korean edition because the Korean text is still missing."""
@@ -75,7 +76,7 @@ class IssueRef:
     title: str
 
 
-def pair(text: Bilingual, lang: Lang, render: Callable[[str], Markup], *, both_ways: bool = False) -> Pair | None:
+def pair(text: Bilingual, lang: Lang, render: Callable[[str], Markup | Deferred], *, both_ways: bool = False) -> Pair | None:
     """The edition's text (falling back to English, marked pending) and, in Korean, the original.
     ``both_ways`` also gives the English edition the Korean text as its second line (titles)."""
     if not text:
@@ -99,6 +100,12 @@ class ViewMaker:
         self.md = markdown
         self.site_notice = site_notice
         self.strings = strings
+        self._issues: dict[tuple[Lang, int, int], tuple[Content, IssueView]] = {}
+        """Issue views already made: home, index, issue page, paper pages and feed share them."""
+        self._positions: tuple[Content | None, dict[int, int]] = (None, {})
+        self.provenance: dict[int, tuple[object, ...]] = {}
+        """What each view was made from, by id(view): views are pure functions of these (and of the
+        site-wide inputs), so the build cache fingerprints a view by them instead of walking it."""
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet"}
@@ -112,8 +119,8 @@ class ViewMaker:
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
             title=pair(paper.title, lang, plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
-            summary=pair(paper.summary, lang, self.md.block),  # type: ignore[arg-type]
-            abstract=pair(paper.abstract, lang, self.md.block),
+            summary=pair(paper.summary, lang, deferred_block),  # type: ignore[arg-type]
+            abstract=pair(paper.abstract, lang, deferred_block),
             links=tuple(links),
             tags=paper.tags,
             issue_url=self.urls.issue(lang, issue.key),
@@ -124,16 +131,31 @@ class ViewMaker:
         return IssueRef(self.urls.issue(lang, issue.key), issue.title.get(lang)) if issue else None
 
     def issue(self, lang: Lang, content: Content, issue: Issue) -> IssueView:
-        index = content.issues.index(issue)  # newest first
-        newer = content.issues[index - 1] if index > 0 else None
-        older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+        key = (lang, id(content), id(issue))
+        if key not in self._issues:  # the content is kept in the value, so its id stays unique
+            index = self._position(content, issue)  # newest first
+            newer = content.issues[index - 1] if index > 0 else None
+            older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+            view = self._make_issue(lang, issue, newer, older)
+            self._issues[key] = (content, view)
+            self.provenance[id(view)] = ("IssueView", lang, issue, view.newer, view.older)
+            for number, paper in enumerate(view.papers):
+                self.provenance[id(paper)] = ("PaperView", lang, issue, number)
+        return self._issues[key][1]
+
+    def _position(self, content: Content, issue: Issue) -> int:
+        if self._positions[0] is not content:
+            self._positions = (content, {id(other): i for i, other in enumerate(content.issues)})
+        return self._positions[1][id(issue)]
+
+    def _make_issue(self, lang: Lang, issue: Issue, newer: Issue | None, older: Issue | None) -> IssueView:
         return IssueView(
             key=issue.key,
             url=self.urls.issue(lang, issue.key),
             title=issue.title.get(lang),
             title_lang=lang,
-            intro=pair(issue.intro, lang, self.md.block),
-            notice=pair(issue.notice or self.site_notice, lang, self.md.block),
+            intro=pair(issue.intro, lang, deferred_block),
+            notice=pair(issue.notice or self.site_notice, lang, deferred_block),
             source=issue.source,
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),

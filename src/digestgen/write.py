@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
 from .render import Output
 
 MARKER = ".digestgen-output"
 """Left in every folder we build, so we never delete a folder we did not make."""
+MARKER_TEXT = "built by digestgen; this folder is replaced on every build\n"
 
 
 def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> None:
@@ -47,7 +48,7 @@ def write_site(outputs: list[Output], output: Path) -> None:
             target = staging.joinpath(*item.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.data)
-        (staging / MARKER).write_text("built by digestgen; this folder is replaced on every build\n")
+        (staging / MARKER).write_text(MARKER_TEXT)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
@@ -55,3 +56,28 @@ def write_site(outputs: list[Output], output: Path) -> None:
         os.replace(output, retired)
     os.replace(staging, output)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_site(changed: Mapping[PurePosixPath, bytes], removed: Iterable[PurePosixPath], output: Path) -> None:
+    """Bring an existing site up to date in place: each changed file is written beside its target
+    and renamed over it (readers never see half a file), files no longer produced are removed."""
+    output = output.resolve()
+    try:
+        for path in sorted(changed):
+            target = output.joinpath(*path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.digestgen-tmp")
+            tmp.write_bytes(changed[path])
+            os.replace(tmp, target)
+        for path in sorted(removed):
+            target = output.joinpath(*path.parts)
+            target.unlink(missing_ok=True)
+            for folder in target.parents:  # drop folders the removal left empty, up to the output
+                if folder == output or not folder.is_relative_to(output) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        marker = output / MARKER
+        if not marker.exists():
+            marker.write_text(MARKER_TEXT)
+    except OSError as exc:
+        raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
