@@ -149,14 +149,13 @@ def write_digestgen(corpus: list[Week], root: Path) -> None:
 
 HUGO_CONFIG = """\
 baseURL = "https://example.org/digest/"
-languageCode = "ko"
 title = "이번 주의 주요 ML 논문"
-disableKinds = ["section"]
 [taxonomies]
   tag = "tags"
 [outputs]
   home = ["html", "rss"]
   page = ["html"]
+  section = ["html"]
   taxonomy = ["html"]
   term = ["html"]
 [markup.goldmark.renderer]
