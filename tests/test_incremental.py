@@ -230,3 +230,20 @@ def test_parallel_build_reports_template_errors(project: Project, tmp_path: Path
         build(project.config(), cache=False, processes=2)
     assert "templates/paper.html:1: template error: 'nope' is undefined" in str(exc.value)
     assert not project.output.exists()
+
+
+def test_session_keeps_the_cache_in_memory(project: Project, tmp_path: Path) -> None:
+    from digestgen.cache import Session
+
+    session = Session()
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config(), cache=session)
+    assert not cache_path(project.output).exists()
+    again = build(project.config(), cache=session)
+    assert (again.rendered, again.written) == (0, 0)
+    project.add_issue("2023-11-13", papers=[paper(1, summary={"ko": "요약", "en": "Edited"})])
+    edited = build(project.config(), cache=session)
+    assert edited.written == 4
+    assert_same_as_clean(project, tmp_path, "session")
+    session.save()
+    assert build(project.config()).rendered == 0  # the saved cache is the session's

@@ -30,3 +30,18 @@ def test_inline_has_no_paragraph(md: Markdown) -> None:
 
 def test_plain_escapes_everything() -> None:
     assert plain('<b>"x"</b> *y*') == "&lt;b&gt;&#34;x&#34;&lt;/b&gt; *y*"
+
+
+@pytest.mark.parametrize("text", [
+    "see https://a.org/x and MAILTO:a@b.c", "HTTPS://A.ORG/Y", "no link: 한국어 $x$", "www.example.com",
+    "//x.org/y", "ftp://f.org", "a@b.com", "mailto:a@b.com", "[t](https://a.org) https://b.org",
+])
+def test_linkify_shortcut_changes_nothing(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    fast = Markdown()
+    slow = Markdown()
+    reference = MarkdownIt("commonmark").linkify  # the unwrapped pretest
+    reference.set({"fuzzy_link": False, "fuzzy_email": False})
+    slow._md.linkify = reference
+    assert fast.block(text) == slow.block(text)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .cache import (CacheData, Digester, Stat, cache_path, code_digest, file_digest, load_cache, same_file,
+from .cache import (CacheData, Digester, Session, Stat, cache_path, code_digest, file_digest, load_cache, same_file,
                     save_cache, stat_inputs, tree_files)
 from .config import SiteConfig
 from .errors import DigestError, Problem
@@ -44,16 +44,24 @@ class BuildResult:
     """Files of the previous build that are no longer part of the site."""
 
 
-def build(config: SiteConfig, *, cache: bool = True, processes: int | None = None) -> BuildResult:
+def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
-    ``cache=False`` ignores and does not write the build cache (a clean build); ``processes``
-    caps worker processes for rendering (default: one per CPU when there is enough to render)."""
+    ``cache=False`` ignores and does not write the build cache (a clean build). A ``Session``
+    (for ``serve``: one per process, passed to every build) keeps the cache in memory instead of
+    reading and writing the file each time. ``processes`` caps worker processes for rendering
+    (default: one per CPU when there is enough to render)."""
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     output = config.output_dir.resolve()
     store = cache_path(output)
-    previous = load_cache(store) if cache else CacheData()
+    session = cache if isinstance(cache, Session) else None
+    if session is not None and session.path not in (None, store):
+        session.data = None  # another output folder: its cache is not ours
+    if session is not None and session.data is not None:
+        previous = session.data
+    else:
+        previous = load_cache(store) if cache else CacheData()
     digest = Digester()
     settings = digest(config, str(Path.cwd()))  # messages show paths relative to the working directory
     inputs = stat_inputs(tree_files(config.content_dir, config.templates_dir, config.static_dir,
@@ -108,9 +116,13 @@ def build(config: SiteConfig, *, cache: bool = True, processes: int | None = Non
     warnings = tuple(sorted((w for entry in outputs.values() for w in entry[2]), key=Problem.sort_key))  # type: ignore[arg-type]
     result = {"pages": sum(1 for job in jobs if job.path.suffix == ".html"), "files": len(jobs),
               "issues": len(content.issues), "papers": len(content.papers)}
-    if cache:
-        save_cache(store, CacheData(code=code_digest(), inputs=inputs, settings=settings, outputs=outputs,
-                                    issues=memo, result=result))
+    data = CacheData(code=code_digest(), inputs=inputs, settings=settings, outputs=outputs, issues=memo,
+                     result=result)
+    if session is not None:
+        session.data, session.path = data, store
+        data.saved_ns = time.time_ns()
+    elif cache:
+        save_cache(store, data)
     return BuildResult(**result, seconds=time.perf_counter() - started, output=config.output_dir,  # type: ignore[arg-type]
                        warnings=warnings, rendered=len(made), written=len(changed), removed=len(removed))
 

@@ -59,7 +59,7 @@ class Digester:
         return h.digest()
 
     def _one(self, value: object) -> bytes:
-        if isinstance(value, str):  # Markup too
+        if type(value) is str or isinstance(value, str):  # Markup too
             data = value.encode("utf-8", "surrogatepass")
             return b"s" + len(data).to_bytes(8, "little") + data
         if isinstance(value, bytes):
@@ -78,7 +78,7 @@ class Digester:
         h = hashlib.blake2b(digest_size=20)
         if key in self._derived:
             h.update(b"p" + self._one(self._derived[key]))
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        elif hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
             h.update(b"d" + type(value).__qualname__.encode())
             for name in _field_names(type(value)):
                 h.update(self._one(getattr(value, name)))
@@ -234,3 +234,16 @@ def same_file(path: Path, recorded: Stat) -> bool:
     except OSError:
         return False
     return st.st_mtime_ns == recorded.mtime_ns and st.st_size == recorded.size
+
+
+@dataclass
+class Session:
+    """Keeps the cache in memory between builds of one process (``digestgen serve``), so a
+    rebuild neither reads nor writes the cache file; ``save()`` writes it when the session ends."""
+
+    data: CacheData | None = None
+    path: Path | None = None
+
+    def save(self) -> None:
+        if self.data is not None and self.path is not None:
+            save_cache(self.path, self.data)
