@@ -150,6 +150,7 @@ def write_digestgen(corpus: list[Week], root: Path) -> None:
 HUGO_CONFIG = """\
 baseURL = "https://example.org/digest/"
 title = "이번 주의 주요 ML 논문"
+buildFuture = true  # the corpus runs past today at N = 1040
 [taxonomies]
   tag = "tags"
 [outputs]

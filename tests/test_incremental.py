@@ -247,3 +247,19 @@ def test_session_keeps_the_cache_in_memory(project: Project, tmp_path: Path) -> 
     assert_same_as_clean(project, tmp_path, "session")
     session.save()
     assert build(project.config()).rendered == 0  # the saved cache is the session's
+
+
+def test_template_edit_remakes_only_pages_using_it(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1), paper(2)])
+    build(project.config())
+    path = project.root / "templates" / "paper.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("<footer>", '<footer class="edited">'), encoding="utf-8")
+    result = build(project.config())
+    assert result.rendered == result.written == 4  # two papers, two editions
+    assert 'class="edited"' in project.read("ko/papers/paper-number-1/")
+    macros = project.root / "templates" / "_macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8") + "{# unused #}\n", encoding="utf-8")
+    result = build(project.config())
+    # every page but the landing page imports the macros (through base.html); none changed
+    assert result.written == 0 and result.rendered == result.pages - 1
+    assert_same_as_clean(project, tmp_path, "templates")

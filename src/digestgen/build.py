@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import issue_digest, load_content
 from .model import Issue
-from .render import Job, Renderer, load_assets
+from .render import STRINGS_FILE, Job, Renderer, load_assets
 from .urls import Urls
 from .write import MARKER, check_output_dir, update_site, write_site
 
@@ -82,9 +82,17 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
 
     # An issue is fingerprinted by the bytes it was parsed from; everything else by its value.
     digest = Digester({id(issue): bytes.fromhex(key[1]) for key, issue in memo.items()}, renderer.views.provenance)
-    site = digest(code_digest(), settings,
-                  tuple((k, v.digest) for k, v in inputs.items() if not Path(k).is_relative_to(config.content_dir)))
-    fingerprints = [digest(site, job.path, job.key) for job in jobs]
+    # Site-wide inputs: config, static files, UI strings. Templates count only for the files that use them.
+    strings = config.templates_dir / STRINGS_FILE
+    site = digest(code_digest(), settings, tuple(
+        (k, v.digest) for k, v in inputs.items()
+        if Path(k) == strings or not (Path(k).is_relative_to(config.content_dir) or Path(k).is_relative_to(config.templates_dir))))
+    closures: dict[tuple[str, ...] | None, bytes] = {}
+    fingerprints = []
+    for job in jobs:
+        if job.templates not in closures:
+            closures[job.templates] = digest(_template_inputs(renderer.template_closure(job.templates), inputs, config.templates_dir))
+        fingerprints.append(digest(site, closures[job.templates], job.path, job.key))
     todo = [i for i, job in enumerate(jobs)
             if not (intact and _kept(previous.outputs.get(str(job.path)), fingerprints[i], output, job.path))]
     made = dict(zip(todo, render_jobs(renderer, [jobs[i] for i in todo], processes)))
@@ -131,6 +139,13 @@ def write_site_from(files: dict[PurePosixPath, bytes], output: Path) -> None:
     from .render import Output
 
     write_site([Output(path, data, "") for path, data in files.items()], output)
+
+
+def _template_inputs(names: tuple[str, ...] | None, inputs: dict[str, Stat], templates_dir: Path) -> tuple[object, ...]:
+    if names is None:
+        return tuple((k, v.digest) for k, v in inputs.items() if Path(k).is_relative_to(templates_dir))
+    return tuple((name, inputs[str(templates_dir / name)].digest if str(templates_dir / name) in inputs else "")
+                 for name in names)
 
 
 def _digests(inputs: dict[str, Stat]) -> dict[str, str]:

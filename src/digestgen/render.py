@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 import jinja2
+import jinja2.meta
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
@@ -43,6 +44,9 @@ class Job:
     owner: str
     key: tuple[object, ...]
     make: Callable[[], bytes]
+    templates: tuple[str, ...] | None = None
+    """The templates ``make`` renders (with what they extend, import or include, added by the
+    build); ``None``: any of them, so a change to any template makes this file again."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class Renderer:
 
     def plan(self, content: Content) -> list[Job]:
         """Every file of the site, planned (nothing rendered yet) and checked for clashes."""
-        jobs = [*(Job(a.path, a.owner, (a.data,), lambda data=a.data: data) for a in self.assets.files),
+        jobs = [*(Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files),
                 *self.pages(content), self.feed(content)]
         check_unique_paths([(job.path, job.owner) for job in jobs])
         return jobs
@@ -194,7 +198,7 @@ class Renderer:
                        lambda issue: self._render("feed_item.html", lang=lang,
                                                   issue=self.views.issue(lang, content, issue), t=self.strings[lang]))
 
-        return Job(self.urls.output_path(self.urls.feed()), "feed", ("rss", lang, content), make)
+        return Job(self.urls.output_path(self.urls.feed()), "feed", ("rss", lang, content), make, ("feed_item.html",))
 
     def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
               title: str, owner: str, **context: object) -> Job:
@@ -207,8 +211,33 @@ class Renderer:
             lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
             alternates=tuple(alternates), other_lang=other, other_url=url_in(other),
         )
-        return Job(self.urls.output_path(url), owner, (template, meta, lang, sorted(context.items())),
-                   lambda: self._render(template, page=meta, t=self.strings[lang], **context).encode("utf-8"))
+        # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
+        # exact and much cheaper fingerprint than walking it.
+        return Job(self.urls.output_path(url), owner, (template, repr(meta), lang, sorted(context.items())),
+                   lambda: self._render(template, page=meta, t=self.strings[lang], **context).encode("utf-8"),
+                   (template,))
+
+    def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """``names`` and every template they extend, import or include, sorted; ``None`` (all
+        templates) when one names another through a variable, which cannot be followed."""
+        if names is None:
+            return None
+        found: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found.add(name)
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+                referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+                continue  # rendering reports it
+            if None in referenced:
+                return None
+            todo.extend(r for r in referenced if r is not None)
+        return tuple(sorted(found))
 
     def _render(self, template: str, **context: object) -> str:
         context.update(site=self.config, urls=self.urls, assets=self.assets.urls,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -35,6 +36,7 @@ class Urls:
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - Urls is a small frozen value; pages ask for the same URLs often
     def _path(self, *parts: str, trailing: bool = True) -> str:
         joined = "/".join(part if _SAFE.fullmatch(part) else quote(part, safe="") for part in parts)
         return self.base_path + joined + ("/" if trailing and joined else "")
