@@ -68,3 +68,25 @@ class Project:
         if url_path.endswith("/") or not url_path:
             target = target / "index.html"
         return target.read_text(encoding="utf-8")
+
+
+# Formulas of the kinds papers use, so that the HTML checker sees the MathML they become.
+FORMULAS = ("With $\\sum_{i=1}^{n} x_i$, $\\mathbb{E}_{x \\sim p}[x]$, $\\hat{x} + \\mathcal{L}$, "
+            "$\\underbrace{a+b}_{c}$, $\\boxed{x}$, $\\|x\\|_2$, $\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$ and\n\n"
+            "$$\nf(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}\n$$\n\n"
+            "$$\n\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)\n$$")
+
+
+def add_sample_issues(project: Project) -> None:
+    """What the real content lacks: three weeks (so there are newer and older issues), a paper whose
+    Korean is pending, links of every kind, emphasis next to Hangul and LaTeX that fails."""
+    for n, week in enumerate(["2023-11-06", "2023-11-13", "2023-11-20"]):
+        papers = [paper(10 * n + 1, id=f"p{n}-first", links={"paper": "https://arxiv.org/abs/2311.00001",
+                                                              "code": "https://github.com/example/code"},
+                        tweet="https://x.com/example/status/1", tags=["rag", "agents"]),
+                  paper(10 * n + 2, id=f"p{n}-pending", title={"en": "Only English so far"},
+                        summary={"en": "An English summary with $x^2$ and a broken $\\unknown y$ formula."}),
+                  paper(10 * n + 3, id=f"p{n}-last", abstract={"ko": "$$\n\\frac{a}{b}\n$$\n\n| 표 | 값 |\n|---|---|\n| a | 1 |",
+                                                               "en": "Costs $5 and $10, about ~$9. " + FORMULAS})]
+        project.add_issue(week, papers=papers, source="https://example.org/original-post",
+                          body="**소개(intro)**는 여기에. :smile:\n<!-- en -->\nThe introduction. :smile:\n")

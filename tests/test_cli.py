@@ -73,3 +73,53 @@ def test_build_py_runs_without_traceback_on_errors(project: Project) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("content/issues/2023-11-13.md:3:1: YAML syntax error")
+
+
+BAD_MATH_ISSUE = """\
+---
+week: 2023-11-13
+notice:
+  ko: "알림 $\\\\nope$"
+papers:
+  - id: p1
+    title: {ko: 논문, en: Paper}
+    summary:
+      en: "Fine $x^2$ and money: $5 and $10."
+    abstract:
+      ko: |-
+        첫 줄은 괜찮습니다.
+        둘째 줄에 $\\unknown x$ 가 있습니다.
+      en: |-
+        Line one.
+
+        $$
+        x^
+        $$
+---
+소개 첫 줄.
+
+$\\bogus$ 입니다.
+<!-- en -->
+
+Intro with $a & b$.
+"""
+
+
+def test_bad_latex_warns_with_file_and_line_and_the_build_succeeds(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write("2023-11-13.md", BAD_MATH_ISSUE)
+    assert main(["build"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "content/issues/2023-11-13.md:4: notice.ko: warning: unknown LaTeX command \\nope in $\\nope$; shown as code",
+        "content/issues/2023-11-13.md:13: papers[0].abstract.ko: warning: unknown LaTeX command \\unknown in "
+        "$\\unknown x$; shown as code",
+        "content/issues/2023-11-13.md:17: papers[0].abstract.en: warning: cannot convert $$x^$$ to MathML "
+        "(MissingSuperScriptOrSubscriptError); shown as code",
+        "content/issues/2023-11-13.md:23: intro.ko: warning: unknown LaTeX command \\bogus in $\\bogus$; shown as code",
+        "content/issues/2023-11-13.md:26: intro.en: warning: $a & b$ does not give well-formed MathML; shown as code",
+    ]
+    assert captured.out.startswith("built 1 issue, 1 paper")
+    page = (project.output / "ko" / "papers" / "p1" / "index.html").read_text(encoding="utf-8")
+    assert '<code class="math-error">$\\unknown x$</code>' in page
+    assert "<math" in (project.output / "en" / "papers" / "p1" / "index.html").read_text(encoding="utf-8")

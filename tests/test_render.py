@@ -64,3 +64,17 @@ def test_undefined_variable_in_a_template_names_the_template_line(project: Proje
     with pytest.raises(DigestError) as exc:
         build(project.config())
     assert str(exc.value.problems[0]) == "templates/home.html:3: template error: 'nope' is undefined"
+
+
+def test_hostile_latex_stays_inert_and_is_reported(project: Project) -> None:
+    hostile = "$\\text{<img src=x onerror=alert(1)>}$ $\\href{javascript:alert(1)}{x}$ $\\style{color:red}{x}$"
+    project.add_issue(papers=[paper(1, id="p1", summary={"ko": hostile, "en": "ok $x$"})])
+    result = build(project.config())
+    html = project.read("ko/papers/p1/")
+    assert active_elements(html) == []
+    soup = BeautifulSoup(html, "html5lib")
+    assert [c.get_text() for c in soup.select(".summary .text code.math-error")] == [
+        "$\\text{<img src=x onerror=alert(1)>}$", "$\\href{javascript:alert(1)}{x}$", "$\\style{color:red}{x}$"]
+    assert soup.find(attrs={"href": lambda h: h and h.startswith("javascript")}) is None
+    assert soup.find(attrs={"style": True}) is None
+    assert len(result.warnings) == 3 and all(w.warning and w.field == "papers[0].summary.ko" for w in result.warnings)

@@ -88,3 +88,9 @@ def test_unquoted_numbers_keep_their_written_text() -> None:
     doc = parse_yaml("id: 2311.09210\n", "a.md")
     assert doc.data == {"id": 2311.0921}
     assert doc.plain_scalars[("id",)] == "2311.09210"
+
+
+def test_text_lines_point_at_where_the_text_begins() -> None:
+    doc = parse_yaml('a: "quoted"\nb: |-\n  first\n  second\nc: >-\n  folded\nd: plain\n', "x.md", first_line=2)
+    assert dict(doc.text_lines) == {("a",): 2, ("b",): 4, ("c",): 7, ("d",): 8}
+    assert doc.positions[("b",)] == (3, 4)  # the value itself still starts at the '|'

@@ -121,7 +121,7 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
         else:
             outputs[str(job.path)] = previous.outputs[str(job.path)]
 
-    warnings = tuple(sorted((w for entry in outputs.values() for w in entry[2]), key=Problem.sort_key))  # type: ignore[arg-type]
+    warnings = tuple(sorted({w for entry in outputs.values() for w in entry[2]}, key=Problem.sort_key))  # type: ignore[arg-type]
     result = {"pages": sum(1 for job in jobs if job.path.suffix == ".html"), "files": len(jobs),
               "issues": len(content.issues), "papers": len(content.papers)}
     data = CacheData(code=code_digest(), inputs=inputs, settings=settings, outputs=outputs, issues=memo,
@@ -158,7 +158,7 @@ def _kept(entry: tuple[bytes, Stat, tuple[object, ...]] | None, fingerprint: byt
 
 
 def _unchanged(previous: CacheData, output: Path, started: float) -> BuildResult:
-    warnings = tuple(sorted((w for entry in previous.outputs.values() for w in entry[2]), key=Problem.sort_key))  # type: ignore[arg-type]
+    warnings = tuple(sorted({w for entry in previous.outputs.values() for w in entry[2]}, key=Problem.sort_key))  # type: ignore[arg-type]
     return BuildResult(**previous.result, seconds=time.perf_counter() - started, output=output,  # type: ignore[arg-type]
                        warnings=warnings)
 

@@ -106,7 +106,7 @@ class Digester:
 
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint", True))
 
 
 def file_digest(data: bytes) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, display_path
-from .model import LANGS, Bilingual, Lang
+from .model import LANGS, Bilingual, Lang, Origin
 from .schema import Reader, is_http_url
 from .source import parse_yaml, read_text
 
@@ -40,6 +41,8 @@ class SiteConfig:
     static_dir: Path
     output_dir: Path
     config_path: Path | None = None
+    origin: Origin | None = None
+    """Where the settings were written (lines of ``notice.ko`` etc.), for warnings about them."""
 
     def override(self, **changes: object) -> SiteConfig:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -84,6 +87,8 @@ def load_config(path: Path) -> SiteConfig:
         static_dir=folder("static_dir", "static"),
         output_dir=folder("output_dir", "_site"),
         config_path=path.resolve(),
+        origin=Origin(shown, 1, MappingProxyType({".".join(map(str, p)): line for p, (line, _) in doc.positions.items()}),
+                      text_lines=MappingProxyType({".".join(map(str, p)): line for p, line in doc.text_lines.items()})),
     )
     if r.problems:
         raise DigestError(r.problems)

@@ -91,7 +91,7 @@ def parse_issue(source: SourceFile) -> Issue:
             r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
         seen.setdefault(paper.id, index)
 
-    intro_ko, intro_en = _split_intro(source.body)
+    intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
     issue = Issue(
         week=week,
         week_end=week_end,
@@ -102,16 +102,29 @@ def parse_issue(source: SourceFile) -> Issue:
         papers=tuple(papers),
         origin=Origin(source.display, 1, MappingProxyType(
             {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
-             "intro": source.body_line})),
+             "intro": source.body_line}),
+            text_lines=MappingProxyType(
+                {**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
+                 **intro_lines})),
     )
     if r.problems:
         raise DigestError(r.problems)
     return issue
 
 
-def _split_intro(body: str) -> tuple[str, str]:
-    parts = _EN_MARKER.split(body, maxsplit=1)
-    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
+    """The Korean and English introductions and the line each one's text begins on."""
+    def start_line(offset: int, part: str) -> int:
+        leading = part[: len(part) - len(part.lstrip())]
+        return body_line + body[:offset].count("\n") + leading.count("\n")
+
+    marker = _EN_MARKER.search(body)
+    ko = body[: marker.start()] if marker else body
+    en = body[marker.end():] if marker else ""
+    lines = {"intro.ko": start_line(0, ko)}
+    if marker:
+        lines["intro.en"] = start_line(marker.end(), en)
+    return ko.strip(), en.strip(), lines
 
 
 def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None:
@@ -144,6 +157,8 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
         for sub, (line, _) in r.doc.positions.items()
         if sub[: len(path)] == path and len(sub) > len(path)
     }
+    text_lines = {format_field(sub[len(path):]): line for sub, line in r.doc.text_lines.items()
+                  if sub[: len(path)] == path and len(sub) > len(path)}
     return Paper(
         id=paper_id,
         title=title,
@@ -152,7 +167,8 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
-        origin=Origin(source.display, r.line(path), MappingProxyType(lines), field=format_field(path)),
+        origin=Origin(source.display, r.line(path), MappingProxyType(lines), field=format_field(path),
+                      text_lines=MappingProxyType(text_lines)),
     )
 
 

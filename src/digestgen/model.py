@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,9 +37,15 @@ class Origin:
     """Line of each field by its dotted name relative to the object (e.g. ``summary.ko``)."""
     field: str = ""
     """Where the object sits in its file's front-matter (``papers[2]``); empty for a whole issue."""
+    text_lines: Mapping[str, int] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    """Line where each text field's text begins (the line after ``|-`` for block scalars)."""
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name, self.line)
+
+    def text_line(self, name: str) -> int | None:
+        """Where the text of field ``name`` begins, for messages about a line inside it."""
+        return self.text_lines.get(name, self.line_of(name))
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,12 @@ class Renderer:
         self.assets = assets
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
-        self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings)
+        self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings,
+                               site_origin=config.origin, warn=self._warn)
+
+    def _warn(self, problem: Problem) -> None:
+        if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
+            self.warnings.append(problem)
 
     def render(self, content: Content) -> list[Output]:
         """Every file of the site, checked for clashes before anyone writes them."""

@@ -53,6 +53,9 @@ class YamlDoc:
     key_positions: Mapping[FieldPath, tuple[int, int]] = field(default_factory=dict)
     plain_scalars: Mapping[FieldPath, str] = field(default_factory=dict)
     """The text as written of every unquoted scalar YAML read as a non-string (number, bool, date)."""
+    text_lines: Mapping[FieldPath, int] = field(default_factory=dict)
+    """Line where each scalar's text begins: a block scalar (``|-``) starts on the line after its
+    indicator. Lines inside rendered Markdown are counted from here."""
 
     def where(self, path: FieldPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of a value (or of its key), falling back to the nearest parent."""
@@ -161,7 +164,8 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
         raise DigestError(builder.problems)
     return YamlDoc(data=data, positions=MappingProxyType(builder.positions),
                    key_positions=MappingProxyType(builder.key_positions),
-                   plain_scalars=MappingProxyType(builder.plain_scalars))
+                   plain_scalars=MappingProxyType(builder.plain_scalars),
+                   text_lines=MappingProxyType(builder.text_lines))
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -174,6 +178,7 @@ class _Builder:
         self.positions: dict[FieldPath, tuple[int, int]] = {}
         self.key_positions: dict[FieldPath, tuple[int, int]] = {}
         self.plain_scalars: dict[FieldPath, str] = {}
+        self.text_lines: dict[FieldPath, int] = {}
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
@@ -194,6 +199,7 @@ class _Builder:
             return None
         self.positions[path] = self._pos(node)
         if isinstance(node, yaml.ScalarNode):
+            self.text_lines[path] = self._pos(node)[0] + (1 if node.style in ("|", ">") else 0)
             return self._scalar(node, path)
         if id(node) in self.active:
             self._problem(node, path, "a YAML alias refers to itself")

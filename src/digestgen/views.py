@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .markdown import Deferred, Markdown, deferred_block, plain
-from .model import Bilingual, Content, Issue, Lang, Paper
+from .errors import Problem
+from .markdown import Deferred, Markdown, plain
+from .model import Bilingual, Content, Issue, Lang, Origin, Paper
 from .urls import Urls
 
 
@@ -18,7 +19,6 @@ class TextView:
     """A block of text in one language."""
 
     html: Markup | Deferred
-    """Escaped text, or Markdown rendered when shown."""
     lang: Lang
     pending: bool = False
     """Shown in English in the Korean edition because the Korean text is still missing."""
@@ -44,6 +44,14 @@ class LinkView:
 
 
 @dataclass(frozen=True)
+class PaperRef:
+    """A link to another paper: its page and its title in the edition's language."""
+
+    url: str
+    title: TextView
+
+
+@dataclass(frozen=True)
 class PaperView:
     id: str
     url: str
@@ -54,6 +62,10 @@ class PaperView:
     tags: tuple[str, ...]
     issue_url: str
     issue_title: str
+    previous: PaperRef | None = None
+    """The paper before this one in its issue."""
+    next: PaperRef | None = None
+    """The paper after this one in its issue."""
 
 
 @dataclass(frozen=True)
@@ -76,36 +88,68 @@ class IssueRef:
     title: str
 
 
-def pair(text: Bilingual, lang: Lang, render: Callable[[str], Markup | Deferred], *, both_ways: bool = False) -> Pair | None:
+Render = Callable[[str, Lang], Markup | Deferred]
+"""Turns one language's text of a field into HTML (the language names the field in warnings)."""
+
+
+def _plain(text: str, lang: Lang) -> Markup:
+    return plain(text)
+
+
+def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False) -> Pair | None:
     """The edition's text (falling back to English, marked pending) and, in Korean, the original.
     ``both_ways`` also gives the English edition the Korean text as its second line (titles)."""
     if not text:
         return None
     if lang == "en":
         if text.en:
-            second = TextView(render(text.ko), "ko") if both_ways and text.ko else None
-            return Pair(TextView(render(text.en), "en"), second)
-        return Pair(TextView(render(text.ko), "ko"))  # English missing: show what there is
+            second = TextView(render(text.ko, "ko"), "ko") if both_ways and text.ko else None
+            return Pair(TextView(render(text.en, "en"), "en"), second)
+        return Pair(TextView(render(text.ko, "ko"), "ko"))  # English missing: show what there is
     if text.ko:
-        return Pair(TextView(render(text.ko), "ko"), TextView(render(text.en), "en") if text.en else None)
-    return Pair(TextView(render(text.en), "en", pending=True))
+        original = TextView(render(text.en, "en"), "en") if text.en else None
+        return Pair(TextView(render(text.ko, "ko"), "ko"), original)
+    return Pair(TextView(render(text.en, "en"), "en", pending=True))
 
 
 class ViewMaker:
     """Turns model objects into views for one edition."""
 
     def __init__(self, urls: Urls, markdown: Markdown, site_notice: Bilingual,
-                 strings: Mapping[str, Mapping[str, str]]) -> None:
+                 strings: Mapping[str, Mapping[str, str]], *, site_origin: Origin | None = None,
+                 warn: Callable[[Problem], None] | None = None) -> None:
         self.urls = urls
         self.md = markdown
         self.site_notice = site_notice
+        self.site_origin = site_origin or Origin("site.yaml")
         self.strings = strings
+        self.warn = warn
         self._issues: dict[tuple[Lang, int, int], tuple[Content, IssueView]] = {}
         """Issue views already made: home, index, issue page, paper pages and feed share them."""
         self._positions: tuple[Content | None, dict[int, int]] = (None, {})
         self.provenance: dict[int, tuple[object, ...]] = {}
         """What each view was made from, by id(view): views are pure functions of these (and of the
         site-wide inputs), so the build cache fingerprints a view by them instead of walking it."""
+
+    def _markdown(self, origin: Origin, name: str) -> Render:
+        """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
+        def render(text: str, lang: Lang) -> Markup:
+            field = f"{name}.{lang}"
+            start = origin.text_line(field)
+
+            def warn(offset: int, message: str) -> None:
+                if self.warn is not None:
+                    self.warn(Problem(origin.path, None if start is None else start + offset, None,
+                                      f"{origin.field}.{field}" if origin.field else field, message, warning=True))
+
+            return Deferred(text, lambda source: self.md.block(source, warn))  # rendered when shown
+        return render
+
+    def _ref(self, lang: Lang, paper: Paper | None) -> PaperRef | None:
+        if paper is None:
+            return None
+        title = pair(paper.title, lang, _plain)
+        return PaperRef(self.urls.paper(lang, paper.id), title.main) if title else None
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet"}
@@ -115,16 +159,19 @@ class ViewMaker:
         links = [self._link(lang, link.label, link.url) for link in paper.links]
         if paper.tweet:
             links.append(self._link(lang, "tweet", paper.tweet))
+        index = issue.papers.index(paper)
         return PaperView(
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
-            title=pair(paper.title, lang, plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
-            summary=pair(paper.summary, lang, deferred_block),  # type: ignore[arg-type]
-            abstract=pair(paper.abstract, lang, deferred_block),
+            title=pair(paper.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
+            summary=pair(paper.summary, lang, self._markdown(paper.origin, "summary")),  # type: ignore[arg-type]
+            abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
             links=tuple(links),
             tags=paper.tags,
             issue_url=self.urls.issue(lang, issue.key),
             issue_title=issue.title.get(lang),
+            previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
+            next=self._ref(lang, issue.papers[index + 1] if index + 1 < len(issue.papers) else None),
         )
 
     def ref(self, lang: Lang, issue: Issue | None) -> IssueRef | None:
@@ -154,8 +201,9 @@ class ViewMaker:
             url=self.urls.issue(lang, issue.key),
             title=issue.title.get(lang),
             title_lang=lang,
-            intro=pair(issue.intro, lang, deferred_block),
-            notice=pair(issue.notice or self.site_notice, lang, deferred_block),
+            intro=pair(issue.intro, lang, self._markdown(issue.origin, "intro")),
+            notice=(pair(issue.notice, lang, self._markdown(issue.origin, "notice")) if issue.notice
+                    else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))),
             source=issue.source,
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),

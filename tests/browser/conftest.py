@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from browsing import SUBPATH, CHROMIUM_FLAGS, ServedSite, Watch, require_or_skip, chromium_path, free_port, serve
 from digestgen.build import build
 from digestgen.config import load_config
-from helpers import REPO
+from helpers import REPO, Project, add_sample_issues
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,19 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     build(load_config(REPO / "site.yaml").override(output_dir=out, base_url=origin + SUBPATH))
     server = serve(out, port)
     yield ServedSite(out, origin)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """A small made-up site with what the real content lacks (see helpers.add_sample_issues)."""
+    project = Project(tmp_path_factory.mktemp("sample"))
+    add_sample_issues(project)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    build(project.config().override(base_url=origin + SUBPATH))
+    server = serve(project.output, port)
+    yield ServedSite(project.output, origin)
     server.shutdown()
 
 
@@ -41,18 +54,39 @@ def browser() -> Iterator[object]:
 
 
 
-@pytest.fixture
-def page(browser: object, served_site: ServedSite) -> Iterator[object]:
-    """A fresh page (own storage) that records problems in ``page.watch``."""
-    context = browser.new_context()  # type: ignore[attr-defined]
+def watched_page(browser: object, origin: str, **context_options: object) -> tuple[object, object]:
+    """A page in a fresh context (own storage) that records problems in ``page.watch``."""
+    context = browser.new_context(**context_options)  # type: ignore[attr-defined]
     pg = context.new_page()
-    watch = Watch(served_site.origin)
+    watch = Watch(origin)
     pg.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
     pg.on("requestfailed", lambda req: watch.failed.append(req.url))
-    pg.on("request", lambda req: None if req.url.startswith((served_site.origin, "data:", "about:"))
+    pg.on("request", lambda req: None if req.url.startswith((origin, "data:", "about:"))
           else watch.foreign.append(req.url))
     pg.on("response", lambda res: watch.failed.append(f"{res.status} {res.url}") if res.status >= 400 else None)
     pg.watch = watch
+    return context, pg
+
+
+@pytest.fixture
+def page(browser: object, served_site: ServedSite) -> Iterator[object]:
+    """A fresh page (own storage) that records problems in ``page.watch``."""
+    context, pg = watched_page(browser, served_site.origin)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def open_page(browser: object) -> Iterator[Callable[..., object]]:
+    """Opens watched pages with context options (viewport, color_scheme, javascript_enabled…)."""
+    contexts = []
+
+    def open_(site: ServedSite, **options: object) -> object:
+        context, pg = watched_page(browser, site.origin, **options)
+        contexts.append(context)
+        return pg
+
+    yield open_
+    for context in contexts:
+        context.close()
