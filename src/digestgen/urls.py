@@ -68,6 +68,7 @@ class Urls:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}{path}"
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - as _path: a rebuild asks for every page's file again
     def output_path(self, path: str) -> PurePosixPath:
         """The file a URL path is served from, relative to the output folder."""
         if not path.startswith(self.base_path):
