@@ -140,3 +140,18 @@ def test_emphasis_next_to_hangul(md: Markdown, source: str, expected: str) -> No
 def test_a_cached_text_still_reports_its_warnings(md: Markdown) -> None:
     first, second = rendered(md, "a\n$\\nope$"), rendered(md, "a\n$\\nope$")
     assert first == second and first[1] == [(1, "unknown LaTeX command \\nope in $\\nope$; shown as code")]
+
+
+@pytest.mark.parametrize("text", [
+    "see https://a.org/x and MAILTO:a@b.c", "HTTPS://A.ORG/Y", "no link: 한국어 $x$", "www.example.com",
+    "//x.org/y", "ftp://f.org", "a@b.com", "mailto:a@b.com", "[t](https://a.org) https://b.org",
+])
+def test_linkify_shortcut_changes_nothing(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    fast = Markdown()
+    slow = Markdown()
+    reference = MarkdownIt("commonmark").linkify  # the unwrapped pretest
+    reference.set({"fuzzy_link": False, "fuzzy_email": False})
+    slow._md.linkify = reference
+    assert fast.block(text) == slow.block(text)

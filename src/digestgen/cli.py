@@ -58,6 +58,7 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
           f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
           f"(search index: {_count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
+          f"({result.rendered} rendered, {result.written} written{f', {result.removed} removed' if result.removed else ''}) "
           f"→ {display_path(result.output)}/")
     if result.drafts_left_out:
         print(f"left out {_count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "

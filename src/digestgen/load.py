@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -20,8 +21,11 @@ MAX_ID_LENGTH = 80
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
 
 
-def load_content(content_dir: Path) -> Content:
-    """Read ``content_dir/issues/*.md``; raise one DigestError listing every problem of every file."""
+def load_content(content_dir: Path, memo: dict[tuple[str, str], Issue] | None = None) -> Content:
+    """Read ``content_dir/issues/*.md``; raise one DigestError listing every problem of every file.
+
+    ``memo`` maps (shown path, digest of the file's bytes) to the Issue parsed from them; files
+    found there are not parsed again, and files parsed now are added to it."""
     issues_dir = content_dir / "issues"
     if not issues_dir.is_dir():
         raise DigestError(Problem(display_path(issues_dir), None, None, "",
@@ -35,7 +39,7 @@ def load_content(content_dir: Path) -> Content:
     issues: list[Issue] = []
     for path in sorted(issues_dir.glob("*.md")):
         try:
-            issues.append(parse_issue(read_source(path)))
+            issues.append(_load_issue(path, memo))
         except DigestError as exc:
             problems.extend(exc.problems)
     problems.extend(_check_unique(issues))
@@ -47,6 +51,19 @@ def load_content(content_dir: Path) -> Content:
 def _ignored(name: str) -> bool:
     """Hidden files and editors' backups (``.x.swp``, ``x.md~``, ``#x.md#``) are not content."""
     return name.startswith((".", "#")) or name.endswith(("~", ".bak", ".orig"))
+
+
+def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:
+    if memo is None:
+        return parse_issue(read_source(path))
+    key = (display_path(path), issue_digest(path.read_bytes()))
+    if key not in memo:
+        memo[key] = parse_issue(read_source(path))
+    return memo[key]
+
+
+def issue_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def parse_issue(source: SourceFile) -> Issue:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import emoji
@@ -48,6 +49,11 @@ class Markdown:
         md.disable("image")  # an image would make readers' browsers fetch from a third-party host
         md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # 'README.md' is not a link
         md.validateLink = _safe_link
+        # linkify-it's pretest is one large regex and took most of the Markdown time (profile in
+        # README). With fuzzy links off, every link it can find has a schema with '//' (http:,
+        # https:, ftp:, protocol-relative) or is a mailto:, so text without those has none.
+        pretest = md.linkify.pretest
+        md.linkify.pretest = lambda text: ("//" in text or "mailto:" in text.lower()) and pretest(text)
         # Money is not math: '$5 and $10' has a digit after the opening and a space before the
         # closing dollar, both of which these settings refuse. Labels would add ids that can clash.
         dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=False)
@@ -93,6 +99,24 @@ class Markdown:
             if token.type.endswith("_close") and token.block:
                 words.append(" ")
         return " ".join("".join(words).split())
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A Markdown block rendered only when a page shows it (Jinja calls ``__html__``). Views hold
+    these, so planning a build and fingerprinting what each page shows renders nothing, and pages
+    the build cache finds unchanged never pay for their Markdown. ``render`` (the one Markdown
+    configuration, with where its warnings point) is not part of the value: the build cache
+    fingerprints views by the file they come from (``ViewMaker.provenance``) or by their text."""
+
+    text: str
+    render: Callable[[str], Markup] = field(compare=False, repr=False, metadata={"fingerprint": False})
+
+    def __html__(self) -> Markup:
+        return self.render(self.text)
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 def plain(text: str) -> Markup:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 import jinja2
+import jinja2.meta
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
@@ -41,6 +42,23 @@ class Output:
     data: bytes
     owner: str
     """What produced it, for messages about clashes."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file of the site, planned but not yet made: what it is made from, and how to make it.
+    ``key`` holds every value ``make`` reads besides the site-wide inputs (templates, strings,
+    static files, config), so the build cache can tell whether the file would come out the same."""
+
+    path: PurePosixPath
+    owner: str
+    key: tuple[object, ...]
+    make: Callable[[], bytes]
+    templates: tuple[str, ...] | None = None
+    """The templates ``make`` renders (with what they extend, import or include, added by the
+    build); ``None``: any of them, so a change to any template makes this file again."""
+    indexed: bool = False
+    """A page for the search index (see INDEXED_KINDS)."""
 
 
 @dataclass(frozen=True)
@@ -176,18 +194,22 @@ class Renderer:
 
     def render(self, content: Content) -> list[Output]:
         """Every file of the site, checked for clashes before anyone writes them."""
+        return [Output(job.path, job.make(), job.owner) for job in self.plan(content)]
+
+    def plan(self, content: Content) -> list[Job]:
+        """Every file of the site, planned (nothing rendered yet) and checked for clashes."""
         tags = collect_tags(content)
         self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
                                site_origin=self.config.origin, warn=self._warn)
         self.warnings.extend(near_duplicate_warnings(content))
         self.sitemap_entries = []
-        outputs = [*self.assets.files, *self.pages(content), *self.tag_pages(tags), *self.feeds(content),
-                   self.papers_json(content, tags)]
-        outputs += [self.sitemap(), self.robots()]
-        check_unique_paths([(o.path, o.owner) for o in outputs])
-        return outputs
+        jobs = [*(Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files),
+                *self.pages(content), *self.tag_pages(tags), *self.feeds(content), self.papers_json(content, tags)]
+        jobs += [self.sitemap(), self.robots()]  # after every page is planned: the sitemap lists them
+        check_unique_paths([(job.path, job.owner) for job in jobs])
+        return jobs
 
-    def pages(self, content: Content) -> list[Output]:
+    def pages(self, content: Content) -> list[Job]:
         outputs = [self._page("landing.html", self.urls.landing(), self.urls.home, self.config.default_language,
                               "landing", self.config.title.get(self.config.default_language), "site.yaml")]
         for lang in LANGS:
@@ -212,7 +234,7 @@ class Renderer:
                         description=paper.description, paper=paper, issue=view))
         return outputs
 
-    def tag_pages(self, tags: tuple[Tag, ...]) -> list[Output]:
+    def tag_pages(self, tags: tuple[Tag, ...]) -> list[Job]:
         outputs = []
         for lang in LANGS:
             views = [self.views.tag(lang, tag) for tag in tags]
@@ -255,22 +277,34 @@ class Renderer:
             author=self.config.author,
         )
 
-    def feeds(self, content: Content) -> list[Output]:
+    def feeds(self, content: Content) -> list[Job]:
         """RSS and Atom of the whole site and of each edition, and JSON Feed 1.1 of the whole site.
         The whole site's items are both editions' (guids unchanged: ``{site id}:{lang}:issues:{week}``)."""
-        per_lang = {lang: self.feed_items(content, lang) for lang in LANGS}
-        default = self.config.default_language
-        everything = [item for lang in sorted(LANGS, key=lambda code: code != default) for item in per_lang[lang]]
-        made = [
-            (self.urls.feed(), rss(self.feed_info(None, self.urls.feed(), "rss"), everything)),
-            (self.urls.atom(), atom(self.feed_info(None, self.urls.atom(), "atom"), everything)),
-            (self.urls.json_feed(), json_feed(self.feed_info(None, self.urls.json_feed(), "json"), everything)),
+        items: dict[Lang, list[FeedItem]] = {}
+
+        def per_lang(lang: Lang) -> list[FeedItem]:  # made on first use: a cached build may need no feed
+            if lang not in items:
+                items[lang] = self.feed_items(content, lang)
+            return items[lang]
+
+        def everything() -> list[FeedItem]:
+            default = self.config.default_language
+            return [item for lang in sorted(LANGS, key=lambda code: code != default) for item in per_lang(lang)]
+
+        made: list[tuple[str, tuple[object, ...], Callable[[], bytes]]] = [
+            (self.urls.feed(), ("rss", None), lambda: rss(self.feed_info(None, self.urls.feed(), "rss"), everything())),
+            (self.urls.atom(), ("atom", None), lambda: atom(self.feed_info(None, self.urls.atom(), "atom"), everything())),
+            (self.urls.json_feed(), ("json", None),
+             lambda: json_feed(self.feed_info(None, self.urls.json_feed(), "json"), everything())),
         ]
         for lang in LANGS:
             rss_url, atom_url = self.urls.edition_feed(lang), self.urls.edition_atom(lang)
-            made.append((rss_url, rss(self.feed_info(lang, rss_url, "rss"), per_lang[lang])))
-            made.append((atom_url, atom(self.feed_info(lang, atom_url, "atom"), per_lang[lang])))
-        return [Output(self.urls.output_path(url), data, "feeds") for url, data in made]
+            made.append((rss_url, ("rss", lang), lambda lang=lang, url=rss_url:
+                         rss(self.feed_info(lang, url, "rss"), per_lang(lang))))
+            made.append((atom_url, ("atom", lang), lambda lang=lang, url=atom_url:
+                         atom(self.feed_info(lang, url, "atom"), per_lang(lang))))
+        return [Job(self.urls.output_path(url), "feeds", (*key, content), make, ("feed_item.html",))
+                for url, key, make in made]
 
     def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
         other: Lang = "en" if lang == "ko" else "ko"
@@ -288,8 +322,12 @@ class Renderer:
                            "application/feed+json", "")]
         return tuple(links)
 
-    def papers_json(self, content: Content, tags: tuple[Tag, ...]) -> Output:
+    def papers_json(self, content: Content, tags: tuple[Tag, ...]) -> Job:
         """Every paper as data, oldest issue first so that new papers append (see README)."""
+        return Job(self.urls.output_path(self.urls.papers_json()), "papers.json", ("papers.json", content, tags),
+                   lambda: self._papers_json(content, tags), ())
+
+    def _papers_json(self, content: Content, tags: tuple[Tag, ...]) -> bytes:
         names = {tag.slug: tag.name for tag in tags}
         papers = []
         for issue in reversed(content.issues):
@@ -312,20 +350,20 @@ class Renderer:
                              for slug in slugs if slug],
                 })
         data = {"version": PAPERS_JSON_VERSION, "site": self.urls.absolute(self.urls.landing()), "papers": papers}
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        return Output(self.urls.output_path(self.urls.papers_json()), text.encode("utf-8"), "papers.json")
+        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
-    def sitemap(self) -> Output:
+    def sitemap(self) -> Job:
         pages = sorted(self.sitemap_entries, key=lambda meta: meta.canonical)
-        xml = self._render("sitemap.xml", pages=pages)
-        return Output(self.urls.output_path(self.urls.sitemap()), xml.encode("utf-8"), "sitemap")
+        return Job(self.urls.output_path(self.urls.sitemap()), "sitemap", ("sitemap", tuple(repr(p) for p in pages)),
+                   lambda: self._render("sitemap.xml", pages=pages).encode("utf-8"), ("sitemap.xml",))
 
-    def robots(self) -> Output:
+    def robots(self) -> Job:
         text = f"User-agent: *\nAllow: /\n\nSitemap: {self.urls.absolute(self.urls.sitemap())}\n"
-        return Output(self.urls.output_path(self.urls.robots()), text.encode("utf-8"), "robots.txt")
+        return Job(self.urls.output_path(self.urls.robots()), "robots.txt", ("robots", text),
+                   lambda: text.encode("utf-8"), ())
 
     def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
-              title: str, owner: str, description: str = "", **context: object) -> Output:
+              title: str, owner: str, description: str = "", **context: object) -> Job:
         other: Lang = "en" if lang == "ko" else "ko"
         default = self.config.default_language
         alternates = [Alternate(code, self.urls.absolute(url_in(code))) for code in LANGS]
@@ -338,8 +376,33 @@ class Renderer:
             other_locale=LOCALES[other], feeds=self.feed_links(lang), indexed=kind in INDEXED_KINDS,
         )
         self.sitemap_entries.append(meta)
-        html = self._render(template, page=meta, t=self.strings[lang], **context)
-        return Output(self.urls.output_path(url), html.encode("utf-8"), owner)
+        # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
+        # exact and much cheaper fingerprint than walking it.
+        return Job(self.urls.output_path(url), owner, (template, repr(meta), lang, sorted(context.items())),
+                   lambda: self._render(template, page=meta, t=self.strings[lang], **context).encode("utf-8"),
+                   (template,), meta.indexed)
+
+    def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """``names`` and every template they extend, import or include, sorted; ``None`` (all
+        templates) when one names another through a variable, which cannot be followed."""
+        if names is None:
+            return None
+        found: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found.add(name)
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+                referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+                continue  # rendering reports it
+            if None in referenced:
+                return None
+            todo.extend(r for r in referenced if r is not None)
+        return tuple(sorted(found))
 
     def _render(self, template: str, **context: object) -> str:
         context.update(site=self.config, urls=self.urls, assets=self.assets.urls,

@@ -17,11 +17,14 @@ is cut off each Korean query word (`모델이` → `모델`), so the query is a 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
-from pathlib import Path
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
 
@@ -54,12 +57,43 @@ def hangul_terms(texts: Iterable[str], *, words: bool = True) -> str:
     return " ".join(seen)
 
 
+INDEX_DIR = "pagefind"
+"""The search index's folder in the site."""
+
+
+def index_pages(pages: Mapping[PurePosixPath, bytes | Path], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
+    """The search index of ``pages`` (their bytes, or the file that holds them), as files of the
+    site, and the number of pages indexed. Pagefind runs on a temporary copy of the pages, so the
+    site itself is not touched until the build writes everything, index included, at once (an
+    incremental build writes in place: indexing the site after that would be too late to fail)."""
+    with tempfile.TemporaryDirectory(prefix="digestgen-search-") as tmp:
+        site = Path(tmp)
+        try:
+            for path, data in sorted(pages.items()):
+                target = site.joinpath(*path.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(data, Path):
+                    try:
+                        os.link(data, target)  # Pagefind only reads it
+                    except OSError:
+                        shutil.copyfile(data, target)
+                else:
+                    target.write_bytes(data)
+        except OSError as exc:
+            raise DigestError(Problem(shown, None, None, "", f"cannot write the site: {exc}")) from None
+        count = run_pagefind(site, shown)
+        index = site / INDEX_DIR
+        files = {PurePosixPath(INDEX_DIR, *p.relative_to(index).parts): p.read_bytes()
+                 for p in sorted(index.rglob("*")) if p.is_file()}
+    return files, count
+
+
 def run_pagefind(site: Path, shown: str = "") -> int:
     """Index the written site with Pagefind (its own binary, from the ``pagefind[bin]`` wheel);
     returns the number of pages indexed. Offline: Pagefind reads and writes local files only.
     ``shown`` names the site in messages (the output folder, not its staging copy)."""
     shown = shown or display_path(site)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", INDEX_DIR]
     for selector in NOT_INDEXED:
         command += ["--exclude-selectors", selector]
     try:

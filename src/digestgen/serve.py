@@ -1,8 +1,9 @@
 """``digestgen serve``: build, serve the site on localhost, rebuild on changes and reload open pages.
 
-Each build goes to a fresh folder in a temporary directory (never to the real output folder), and
-the server switches to it only when it succeeded, so a broken file leaves the last good site
-being served, with its error shown over the open page. Pages learn about new builds and errors by
+Every build goes to one folder in a temporary directory (never to the real output folder),
+incrementally: a ``Session`` keeps the build cache in memory, so a rebuild renders and writes only
+what the edit changed. A build that fails does so before it writes anything, so a broken file
+leaves the last good site being served, with its error shown over the open page. Pages learn about new builds and errors by
 polling a small status URL; the script that does that is added to HTML responses by this server
 only, never to the built site.
 """
@@ -28,6 +29,7 @@ import watchfiles
 from markupsafe import escape
 
 from .build import BuildResult, build
+from .cache import Session
 from .config import SiteConfig
 from .errors import DigestError, Problem
 
@@ -89,7 +91,7 @@ class LiveSite:
         self._lock = threading.Lock()
         self._building = threading.Lock()
         self._state = Snapshot(None, 0, "")
-        self._retired: Path | None = None
+        self.session = Session()
         self.builds = 0
 
     def snapshot(self) -> Snapshot:
@@ -102,9 +104,10 @@ class LiveSite:
 
     def _rebuild(self) -> Snapshot:
         self.builds += 1
-        out = self.workdir / f"site-{self.builds}"
+        out = self.workdir / "site"
         try:
-            result = build(self.make_config().override(output_dir=out, base_url=self.base_url, drafts=self.drafts))
+            result = build(self.make_config().override(output_dir=out, base_url=self.base_url, drafts=self.drafts),
+                           cache=self.session)
         except DigestError as exc:
             message = "\n".join(str(p) for p in exc.problems)
             print(message, file=sys.stderr, flush=True)
@@ -121,14 +124,10 @@ class LiveSite:
         """Serve the new build; open pages reload when they see the new generation."""
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        print(f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s", flush=True)
+        print(f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s "
+              f"({result.written} written)", flush=True)
         with self._lock:
-            previous = self._state.root
             self._state = Snapshot(out, self._state.generation + 1, "")
-        # Requests that started on the previous build may still read it: remove the one before.
-        if self._retired is not None:
-            shutil.rmtree(self._retired, ignore_errors=True)
-        self._retired = previous
         return self._state
 
     def close(self) -> None:

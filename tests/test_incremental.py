@@ -1,0 +1,314 @@
+"""The build cache and parallel rendering change only time: after any sequence of edits an
+incremental build equals a clean build byte for byte, and a parallel build equals a serial one."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digestgen import build as build_module
+from digestgen.build import BuildResult, build
+from digestgen.cache import cache_path
+from digestgen.errors import DigestError
+from helpers import Project, issue_text, paper
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build(project: Project, where: Path) -> dict[str, bytes]:
+    build(project.config().override(output_dir=where), cache=False)
+    return tree(where)
+
+
+def assert_same_as_clean(project: Project, tmp_path: Path, step: str) -> None:
+    expected = clean_build(project, tmp_path / "clean")
+    actual = tree(project.output)
+    assert sorted(actual) == sorted(expected), step
+    for name in expected:
+        assert actual[name] == expected[name], f"{step}: {name} differs from a clean build"
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """Files new or different in ``after``."""
+    return {name for name, data in after.items() if before.get(name) != data}
+
+
+def site_files(names: set[str]) -> set[str]:
+    """Leaves out the search index (its files are named by their content; tests/test_finding.py checks it)."""
+    return {name for name in names if not name.startswith("pagefind/")}
+
+
+def week(n: int) -> str:
+    return f"2023-{1 + n // 4:02d}-{1 + 7 * (n % 4):02d}"
+
+
+class Editor:
+    """Random edits of the kinds editors make, drawn from a seeded generator."""
+
+    def __init__(self, project: Project, rng: random.Random) -> None:
+        self.project, self.rng = project, rng
+        self.weeks: dict[str, list[dict[str, object]]] = {}
+        self.serial = 0
+
+    def _paper(self) -> dict[str, object]:
+        self.serial += 1
+        n = self.serial
+        fields: dict[str, object] = {"tags": self.rng.sample(["llm", "rag", "vision", "agents"], self.rng.randint(0, 2))}
+        if self.rng.random() < 0.7:
+            fields["abstract"] = {"ko": f"초록 {n} *강조*", "en": f"Abstract {n} with `code`"}
+        return paper(n, **fields)
+
+    def save(self, key: str) -> None:
+        self.project.write(f"{key}.md", issue_text(key, papers=self.weeks[key], body=f"소개 {key}\n\n<!-- en -->\nIntro {key}\n"))
+
+    def add_issue(self) -> str:
+        free = [week(n) for n in range(40) if week(n) not in self.weeks]
+        key = self.rng.choice(free)
+        self.weeks[key] = [self._paper() for _ in range(self.rng.randint(1, 3))]
+        self.save(key)
+        return f"add {key}"
+
+    def change_issue(self) -> str:
+        key = self.rng.choice(sorted(self.weeks))
+        papers = self.weeks[key]
+        what = self.rng.choice(["title", "summary", "add paper", "drop paper"])
+        if what == "title":
+            target = self.rng.choice(papers)
+            target["title"] = {"ko": f"바뀐 제목 {self.rng.randrange(1000)}", "en": f"Changed title {self.rng.randrange(1000)}"}
+        elif what == "summary":
+            self.rng.choice(papers)["summary"] = {"ko": f"새 요약 {self.rng.randrange(1000)}", "en": "New summary"}
+        elif what == "add paper" or len(papers) == 1:
+            papers.append(self._paper())
+        else:
+            papers.pop(self.rng.randrange(len(papers)))
+        self.save(key)
+        return f"change {key}: {what}"
+
+    def delete_issue(self) -> str:
+        key = self.rng.choice(sorted(self.weeks))
+        del self.weeks[key]
+        (self.project.root / "content" / "issues" / f"{key}.md").unlink()
+        return f"delete {key}"
+
+    def change_template(self) -> str:
+        name = self.rng.choice(["paper.html", "home.html", "issue.html", "papers.html", "feed_item.html"])
+        path = self.project.root / "templates" / name
+        path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {self.rng.randrange(1000)} #}}x\n",
+                        encoding="utf-8")
+        return f"template {name}"
+
+    def change_strings(self) -> str:
+        path = self.project.root / "templates" / "strings.yaml"
+        n = self.rng.randrange(1000)
+        path.write_text(path.read_text(encoding="utf-8").replace("  summary: ", f"  summary: {n} ", 2), encoding="utf-8")
+        return "strings"
+
+    def step(self) -> str:
+        if len(self.weeks) < 2:
+            return self.add_issue()
+        action = self.rng.choices([self.add_issue, self.change_issue, self.delete_issue, self.change_template,
+                                   self.change_strings], weights=[3, 5, 2, 1, 1])[0]
+        return action()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_match_a_clean_build(project: Project, tmp_path: Path, seed: int) -> None:
+    editor = Editor(project, random.Random(seed))
+    for _ in range(3):
+        editor.add_issue()
+    build(project.config())
+    for number in range(12):
+        step = editor.step()
+        result = build(project.config())
+        assert_same_as_clean(project, tmp_path / str(number), step)
+        assert result.written <= result.rendered <= result.files
+
+
+def test_no_change_rebuild_renders_and_writes_nothing(project: Project) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1), paper(2)])
+    first = build(project.config())
+    stamps = {p: p.stat().st_mtime_ns for p in project.output.rglob("*") if p.is_file()}
+    again = build(project.config())
+    assert (again.rendered, again.written, again.removed) == (0, 0, 0)
+    assert (again.pages, again.files, again.papers) == (first.pages, first.files, first.papers)
+    assert {p: p.stat().st_mtime_ns for p in project.output.rglob("*") if p.is_file()} == stamps
+
+
+def test_one_edit_renders_its_pages_and_writes_only_changed_files(project: Project) -> None:
+    for n, key in enumerate(["2023-11-06", "2023-11-13", "2023-11-20"]):
+        project.add_issue(key, papers=[paper(10 * n + 1), paper(10 * n + 2)])
+    build(project.config())
+    before = tree(project.output)
+    project.add_issue("2023-11-13", papers=[paper(11), paper(12, summary={"ko": "새 요약", "en": "New summary"})])
+    result = build(project.config())
+    # the summary shows on the issue page and the paper page, in both editions, in the feeds (whole
+    # issues) and papers.json; the paper page changed, so the search index too
+    written = changed(before, tree(project.output))
+    assert result.written == len(written)
+    assert site_files(written) == {
+        "ko/issues/2023-11-13/index.html", "en/issues/2023-11-13/index.html", "ko/papers/paper-number-12/index.html",
+        "en/papers/paper-number-12/index.html", "feed.xml", "atom.xml", "feed.json", "ko/feed.xml", "ko/atom.xml",
+        "en/feed.xml", "en/atom.xml", "papers.json"}
+    assert any(name.startswith("pagefind/") for name in written)
+    # of the rendered files (the index is remade whole), only those showing that issue are made again
+    index = len([name for name in tree(project.output) if name.startswith("pagefind/")])
+    assert result.rendered - index < (result.files - index) * 0.6
+    soup = BeautifulSoup(project.read("en/papers/paper-number-12/"), "html5lib")
+    assert "New summary" in soup.select_one(".summary").get_text()
+
+
+def test_deleted_issue_removes_its_pages(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.add_issue("2023-11-20", papers=[paper(2)])
+    build(project.config())
+    before = set(tree(project.output))
+    (project.root / "content" / "issues" / "2023-11-20.md").unlink()
+    result = build(project.config())
+    gone = before - set(tree(project.output))
+    assert result.removed == len(gone)
+    assert site_files(gone) == {"ko/issues/2023-11-20/index.html", "en/issues/2023-11-20/index.html",
+                                "ko/papers/paper-number-2/index.html", "en/papers/paper-number-2/index.html"}
+    assert not (project.output / "ko" / "issues" / "2023-11-20").exists()
+    assert_same_as_clean(project, tmp_path, "delete")
+
+
+def test_edited_or_deleted_output_file_is_made_again(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    (project.output / "ko" / "index.html").write_text("tampered")
+    (project.output / "en" / "papers" / "index.html").unlink()
+    result = build(project.config())
+    assert result.written == 2
+    assert_same_as_clean(project, tmp_path, "tampered output")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "empty"])
+def test_corrupt_cache_is_ignored(project: Project, tmp_path: Path, damage: str) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    store = cache_path(project.output)
+    raw = store.read_bytes()
+    store.write_bytes({"garbage": b"not a cache at all", "truncated": raw[: len(raw) // 2],
+                       "flipped": raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:], "empty": b""}[damage])
+    project.add_issue("2023-11-13", papers=[paper(1, title={"ko": "새 제목", "en": "New title"})])
+    result = build(project.config())
+    assert result.rendered == result.files  # nothing trusted from the damaged cache
+    assert_same_as_clean(project, tmp_path, damage)
+
+
+def test_deleting_the_cache_changes_nothing_but_time(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1), paper(2)])
+    build(project.config())
+    before = tree(project.output)
+    cache_path(project.output).unlink()
+    result = build(project.config())
+    assert result.rendered == result.files
+    assert tree(project.output) == before
+
+
+def test_failed_rebuild_leaves_site_and_cache_usable(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    before = tree(project.output)
+    project.write("2023-11-20.md", "---\nweek: 2023-11-20\npapers: []\n---\n")
+    with pytest.raises(DigestError):
+        build(project.config())
+    assert tree(project.output) == before
+    project.add_issue("2023-11-20", papers=[paper(2)])
+    build(project.config())
+    assert_same_as_clean(project, tmp_path, "after a failed build")
+
+
+def test_config_change_rebuilds_what_uses_it(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    before = tree(project.output)
+    result = build(project.config().override(base_url="https://other.example/"))
+    written = changed(before, tree(project.output))
+    assert result.written == len(written)
+    # every page, feed, sitemap, robots.txt and papers.json name the base URL; static files do not
+    assert {name for name in site_files(set(before)) if not name.startswith("static/")} - written <= {".digestgen-output"}
+    assert "https://other.example/ko/" in project.read("ko/")
+
+
+def test_parallel_build_is_identical_to_serial(project: Project, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(6):
+        project.add_issue(week(n), papers=[paper(10 * n + i) for i in range(3)])
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(build_module, "_CHUNK", 7)
+    serial = build(project.config().override(output_dir=tmp_path / "serial"), cache=False, processes=1)
+    parallel = build(project.config().override(output_dir=tmp_path / "parallel"), cache=False, processes=2)
+    assert isinstance(parallel, BuildResult) and parallel.files == serial.files
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+def test_parallel_build_reports_template_errors(project: Project, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        project.add_issue(week(n), papers=[paper(n)])
+    (project.root / "templates" / "paper.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
+    with pytest.raises(DigestError) as exc:
+        build(project.config(), cache=False, processes=2)
+    assert "templates/paper.html:1: template error: 'nope' is undefined" in str(exc.value)
+    assert not project.output.exists()
+
+
+def test_session_keeps_the_cache_in_memory(project: Project, tmp_path: Path) -> None:
+    from digestgen.cache import Session
+
+    session = Session()
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config(), cache=session)
+    assert not cache_path(project.output).exists()
+    again = build(project.config(), cache=session)
+    assert (again.rendered, again.written) == (0, 0)
+    before = tree(project.output)
+    project.add_issue("2023-11-13", papers=[paper(1, summary={"ko": "요약", "en": "Edited"})])
+    edited = build(project.config(), cache=session)
+    assert edited.written == len(changed(before, tree(project.output))) > 4
+    assert_same_as_clean(project, tmp_path, "session")
+    session.save()
+    assert build(project.config()).rendered == 0  # the saved cache is the session's
+
+
+def test_template_edit_remakes_only_pages_using_it(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1), paper(2)])
+    build(project.config())
+    path = project.root / "templates" / "paper.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("<footer>", '<footer class="edited">'), encoding="utf-8")
+    before = tree(project.output)
+    result = build(project.config())
+    written = changed(before, tree(project.output))
+    assert result.written == len(written) == 4  # two papers, two editions (the search index skips footers)
+    assert result.rendered == 4 + len([name for name in before if name.startswith("pagefind/")])  # re-indexed
+    assert 'class="edited"' in project.read("ko/papers/paper-number-1/")
+    macros = project.root / "templates" / "_macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8") + "{# unused #}\n", encoding="utf-8")
+    result = build(project.config())
+    # every page but the landing page imports the macros (through base.html); none changed
+    assert result.written == 0 and result.rendered == result.pages - 1
+    assert_same_as_clean(project, tmp_path, "templates")
+
+
+def test_search_index_is_made_again_only_when_a_paper_page_changes(project: Project, tmp_path: Path) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    first = build(project.config())
+    stamps = {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()}
+    assert stamps and first.search_pages == 2 and first.search_seconds > 0
+    home = project.root / "templates" / "home.html"
+    home.write_text(home.read_text(encoding="utf-8") + "{# edit #}x\n", encoding="utf-8")
+    result = build(project.config())
+    assert result.rendered == 2 and result.search_seconds == 0 and result.search_pages == 2  # the two home pages
+    assert {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()} == stamps
+    assert_same_as_clean(project, tmp_path, "home template")
+    project.add_issue("2023-11-13", papers=[paper(1, title={"ko": "새 제목", "en": "New title"})])
+    result = build(project.config())
+    assert result.search_seconds > 0 and result.search_pages == 2
+    assert_same_as_clean(project, tmp_path / "again", "paper title")
