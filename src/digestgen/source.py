@@ -96,11 +96,12 @@ def read_text(path: Path, display: str | None = None) -> str:
             size = os.fstat(handle.fileno()).st_size
     except OSError as exc:
         raise DigestError(Problem(shown, None, None, "", f"cannot read file: {exc.strerror}")) from None
-    return decode_text(raw, shown)
+    return decode_text(raw, shown, size)
 
 
-def decode_text(raw: bytes, shown: str) -> str:
-    """Bytes of a text file (or of stdin) as UTF-8 with LF line ends, or a DigestError saying why not."""
+def decode_text(raw: bytes, shown: str, size: int = 0) -> str:
+    """Bytes of a text file (or of stdin) as UTF-8 with LF line ends, or a DigestError saying why not.
+    ``size`` is the whole file's size when only its start was read."""
     if len(raw) > MAX_FILE_BYTES:
         raise DigestError(Problem(shown, None, None, "",
                                   f"file is {max(size, len(raw)) / 1048576:.1f} MiB; the limit is "
