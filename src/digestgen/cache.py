@@ -225,8 +225,17 @@ def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: i
         if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size and st.st_mtime_ns < saved_ns - RACY_NS:
             current[key] = old
         else:
-            current[key] = Stat(st.st_mtime_ns, st.st_size, file_digest(path.read_bytes()))
+            current[key] = Stat(st.st_mtime_ns, st.st_size, _hash_file(path))
     return current
+
+
+def _hash_file(path: Path) -> str:
+    """file_digest of the file, read in pieces (a huge content file is refused later, not held whole)."""
+    h = hashlib.blake2b(digest_size=20)
+    with path.open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            h.update(piece)
+    return h.hexdigest()
 
 
 def same_file(path: Path, recorded: Stat) -> bool:

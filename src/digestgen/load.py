@@ -56,7 +56,7 @@ def _ignored(name: str) -> bool:
 def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:
     if memo is None:
         return parse_issue(read_source(path))
-    key = (display_path(path), issue_digest(path.read_bytes()))
+    key = (display_path(path), file_hash(path))
     if key not in memo:
         memo[key] = parse_issue(read_source(path))
     return memo[key]
@@ -64,6 +64,16 @@ def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:
 
 def issue_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """``issue_digest`` of a file's bytes, read in pieces: a huge file (refused by read_source) must
+    not be held in memory whole just to be fingerprinted."""
+    h = hashlib.blake2b(digest_size=20)
+    with path.open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            h.update(piece)
+    return h.hexdigest()
 
 
 def parse_issue(source: SourceFile) -> Issue:
