@@ -129,7 +129,7 @@ class Reader:
         return value.strip()
 
     def bilingual(self, path: FieldPath, *, required: tuple[str, ...] = ()) -> Bilingual:
-        """A ``{ko, en}`` mapping; a plain string is accepted as English only when ko isn't required."""
+        """A ``{ko, en}`` mapping (a plain string is an error: say which language it is)."""
         value = self.get(path)
         if value is _MISSING or value is None:
             for lang in required:
