@@ -10,6 +10,7 @@ Hangul stays Hangul in the slug (the URL percent-encodes it as UTF-8; the file o
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ def tag_key(text: str) -> str:
     return "".join(folded.split())
 
 
+@functools.cache  # pure, and asked for every tag of every paper several times per build
 def tag_slug(text: str) -> str:
     # A leading "." would make a hidden folder (".net") that many hosts refuse to serve, or "..".
     return "".join(c if c.isalnum() or (c == "." and i) else f"_{ord(c):x}_" for i, c in enumerate(tag_key(text)))
