@@ -124,8 +124,10 @@ def _words(tokens: Sequence[Token]) -> str:
 @dataclass(frozen=True)
 class Deferred:
     """A Markdown block rendered only when a page shows it (Jinja calls ``__html__``). Views hold
-    these, so planning a build and fingerprinting what each page shows renders nothing, and pages
-    the build cache finds unchanged never pay for their Markdown. ``render`` (the one Markdown
+    these, so planning a build and fingerprinting what each page shows need no HTML, and pages the
+    build cache finds unchanged never pay for Markdown that only they show. (Texts whose words the
+    views need, for descriptions and search words, are parsed while planning anyway; that one
+    parse gives their HTML too, see ``Markdown._rendered``.) ``render`` (the one Markdown
     configuration, with where its warnings point) is not part of the value: the build cache
     fingerprints views by the file they come from (``ViewMaker.provenance``) or by their text."""
 
