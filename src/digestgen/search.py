@@ -61,24 +61,26 @@ INDEX_DIR = "pagefind"
 """The search index's folder in the site."""
 
 
-def index_pages(pages: Mapping[PurePosixPath, bytes | Path], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
-    """The search index of ``pages`` (their bytes, or the file that holds them), as files of the
-    site, and the number of pages indexed. Pagefind runs on a temporary copy of the pages, so the
-    site itself is not touched until the build writes everything, index included, at once (an
-    incremental build writes in place: indexing the site after that would be too late to fail)."""
+def index_pages(pages: Mapping[str, bytes | str], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
+    """The search index of ``pages`` (by their path in the site: their bytes, or the name of the
+    file that holds them), as files of the site, and the number of pages indexed. Pagefind runs on
+    a temporary copy of the pages, so the site itself is not touched until the build writes
+    everything, index included, at once (an incremental build writes in place: indexing the site
+    after that would be too late to fail)."""
     with tempfile.TemporaryDirectory(prefix="digestgen-search-") as tmp:
         site = Path(tmp)
         try:
-            for path, data in sorted(pages.items()):
-                target = site.joinpath(*path.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(data, Path):
+            for name, data in sorted(pages.items()):
+                target = os.path.join(tmp, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if isinstance(data, str):
                     try:
                         os.link(data, target)  # Pagefind only reads it
                     except OSError:
                         shutil.copyfile(data, target)
                 else:
-                    target.write_bytes(data)
+                    with open(target, "wb") as handle:
+                        handle.write(data)
         except OSError as exc:
             raise DigestError(Problem(shown, None, None, "", f"cannot write the site: {exc}")) from None
         count = run_pagefind(site, shown)
