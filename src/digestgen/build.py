@@ -6,6 +6,7 @@ cache.py and README "Incremental builds". Rendering may be spread over processes
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -75,6 +76,20 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
     cache in memory instead of reading and writing its files each time. ``processes`` caps worker
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
     validated like everything else, then left out unless ``config.drafts``."""
+    # Loading makes many objects that live as long as the build: the cycle collector's passes over
+    # them cost up to a third of a rebuild and free nothing. So it is off while loading, and what
+    # was loaded is then frozen out of its sight (rendering makes garbage it must still collect).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, cache, processes, collecting)
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _build(config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     output = config.output_dir.resolve()
@@ -110,9 +125,7 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
     catalog = everything if config.drafts else everything.published()
     renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)),
                         session.templates if session is not None else file_bytecode_cache(store / "templates") if cache else None)
-    # Tags (and the warnings about them) follow from what the lists show of every issue.
-    lists = file_digest(b"".join(head.listed for head in catalog.issues))
-    tags = renderer.prepare(catalog, detail.tags[1] if detail.tags and detail.tags[0] == lists else None)  # type: ignore[arg-type]
+    tags = renderer.prepare(catalog)
     site_warnings = tuple(renderer.warnings)  # about the content as a whole, found while planning
 
     def full(head: IssueHead) -> Issue:
@@ -157,8 +170,11 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
         old_group = detail.groups.get(group.name)
         group_paths[group.name] = (old_group[1] if intact and old_group and old_group[0] == fingerprint
                                    else tuple(str(p) for p in renderer.group_paths(group)))
-    check_unique_paths([(str(job.path), job.owner) for job in jobs]
-                       + [(p, group.head.path) for group in groups for p in group_paths[group.name]])
+    job_paths = {str(job.path) for job in jobs}
+    page_paths = job_paths.union(*group_paths.values())  # in C: a long archive has tens of thousands
+    if len(page_paths) != len(jobs) + sum(map(len, group_paths.values())):  # two pages on one path: say which
+        check_unique_paths([(str(job.path), job.owner) for job in jobs]
+                           + [(p, group.head.path) for group in groups for p in group_paths[group.name]])
 
     tasks: list[Task] = []
     job_prints = {}
@@ -175,6 +191,9 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
         if not (intact and old_group and old_group[0] == group_prints[group.name]):
             tasks.append(Task(lambda group=group: [(job.path, job.make()) for job in renderer.group_jobs(group, full(group.head))],
                               len(group_paths[group.name]), group=group))
+    gc.freeze()
+    if collecting:
+        gc.enable()
     done = render_tasks(renderer, tasks, processes)
     made: dict[str, bytes] = {str(path): data for files, _, _ in done for path, data in files}
 
@@ -199,18 +218,17 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
             if not (intact and _same_bytes(output, str(path), data)):
                 changed[str(path)] = data
 
-    planned = {*(str(job.path) for job in jobs), *(p for paths in group_paths.values() for p in paths), *search_files}
+    planned = page_paths.union(search_files)
     removed: list[PurePosixPath] = []
     if intact:
-        before = {*detail.jobs, *(p for _, paths, _ in detail.groups.values() for p in paths), *detail.search}
+        before = set(detail.jobs).union(*(paths for _, paths, _ in detail.groups.values()), detail.search)
         removed = [PurePosixPath(p) for p in sorted(before - planned)]
         update_site({PurePosixPath(p): data for p, data in changed.items()}, removed, output)
     else:
         write_site_from({PurePosixPath(p): data for p, data in changed.items()}, output)
 
     # What this build leaves for the next one.
-    new_detail = Detail(heads=heads, search=search_files, closures=(templates_state, found),  # type: ignore[arg-type]
-                        tags=(lists, tags))
+    new_detail = Detail(heads=heads, search=search_files, closures=(templates_state, found))  # type: ignore[arg-type]
     task_warnings = {id(task): warnings for task, (_, warnings, _) in zip(tasks, done)}
     for job in jobs:
         name = str(job.path)
@@ -232,7 +250,7 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
         new_detail.fragments = detail.fragments if intact else ()
     warnings = _warnings(site_warnings, new_detail)
     # Counts include the search index's files: they are files of the site like any other.
-    result = {"pages": sum(1 for p in planned if p.endswith(".html") and not p.startswith(INDEX_DIR + "/")),
+    result = {"pages": sum(1 for p in job_paths if p.endswith(".html")) + sum(map(len, group_paths.values())),
               "files": len(planned), "issues": len(catalog.issues), "papers": sum(len(head.papers) for head in catalog.issues),
               "drafts_left_out": left_out, "search_pages": search_pages}
     data = CacheData(code=code_digest(), inputs=inputs, settings=settings, marker=marker_stamp(output / MARKER),

@@ -194,8 +194,6 @@ class Detail:
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
     search: tuple[str, ...] = ()
     """The search index's files."""
-    tags: tuple[str, object] | None = None
-    """(digest of what the lists show of every issue, the site's tags)."""
     closures: tuple[bytes, dict[object, object]] | None = None
     """(digest of every template, the templates each set of templates uses)."""
 

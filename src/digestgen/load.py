@@ -14,6 +14,7 @@ from types import MappingProxyType
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
 from .schema import Reader
+from .tags import tag_slug
 from .source import FieldPath, SourceFile, format_field, read_source
 
 ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
@@ -62,7 +63,7 @@ def load_catalog(content_dir: Path, digests: Mapping[str, str], heads: Mapping[t
                 problems.extend(exc.problems)
                 continue
             parsed[(shown, digest)] = issue
-            head = issue.head(digest)
+            head = issue.head(digest, tag_slug)
         found.append(head)
     problems.extend(_check_unique(found))
     if problems:

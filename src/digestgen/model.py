@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -107,15 +107,17 @@ class Issue:
     def path(self) -> str:
         return self.origin.path
 
-    def head(self, digest: str = "") -> IssueHead:
-        """What listing pages and cross-file checks need of this issue (see IssueHead)."""
+    def head(self, digest: str = "", slug: Callable[[str], str] = str) -> IssueHead:
+        """What listing pages and cross-file checks need of this issue (see IssueHead); ``slug``
+        makes a tag's slug (tags.tag_slug: the model imports nothing of ours)."""
         papers = tuple(PaperHead(p.id, p.title.ko, p.title.en, p.tags, p.origin.path, p.origin.field, p.origin.line,
                                  p.origin.lines.get("id"), p.origin.lines.get("tags")) for p in self.papers)
         # What lists show of the issue: equal for two heads exactly when every list shows them
         # alike (lines and digest left out: an edit of a summary changes no list).
         listed = repr((self.week, self.title, self.draft, tuple((p.id, p.title_ko, p.title_en, p.tags) for p in papers)))
+        slugs = tuple(sorted({slug(text) for paper in papers for text in paper.tags} - {""}))
         return IssueHead(week=self.week, title=self.title, draft=self.draft, papers=papers, path=self.origin.path,
-                         week_line=self.origin.lines.get("week"), digest=digest,
+                         week_line=self.origin.lines.get("week"), digest=digest, key=self.key, slugs=slugs,
                          listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest())
 
 
@@ -157,13 +159,13 @@ class IssueHead:
     week_line: int | None = field(metadata={"fingerprint": False})
     digest: str = field(default="", metadata={"fingerprint": False})
     """Of the bytes of the file the issue was parsed from: a fingerprint of the whole issue."""
+    key: str = field(default="", metadata={"fingerprint": False})
+    """``week`` as text: the issue's key in URLs and feed ids."""
+    slugs: tuple[str, ...] = field(default=(), metadata={"fingerprint": False})
+    """Of its papers' tags, sorted."""
     listed: bytes = b""
     """A fingerprint of what lists show of the issue (its only field the build cache's Digester
     reads: the others are fingerprinted by it, or by ``digest``, or never shown in a list)."""
-
-    @property
-    def key(self) -> str:
-        return self.week.isoformat()
 
     @property
     def origin(self) -> Origin:
@@ -202,5 +204,5 @@ class Content:
         """The content without drafts: what every output (pages, feeds, indexes, exports) is made from."""
         return Content(issues=tuple(issue for issue in self.issues if not issue.draft))
 
-    def catalog(self) -> Catalog:
-        return Catalog(issues=tuple(issue.head() for issue in self.issues))
+    def catalog(self, slug: Callable[[str], str]) -> Catalog:
+        return Catalog(issues=tuple(issue.head("", slug) for issue in self.issues))

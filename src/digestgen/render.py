@@ -72,6 +72,7 @@ class Group:
     editions: what the build renders or skips as a whole. Besides the issue and the site-wide
     inputs they show its neighbours' titles and the site-wide names of its tags."""
 
+    name: str
     head: IssueHead
     part: str
     """A key of GROUP_TEMPLATES."""
@@ -79,10 +80,6 @@ class Group:
     older: IssueHead | None
     names: tuple[tuple[str, str], ...]
     """(slug, name) of every tag its papers carry."""
-
-    @property
-    def name(self) -> str:
-        return f"{self.part} {self.head.key}"
 
     @property
     def template(self) -> str:
@@ -261,7 +258,7 @@ class Renderer:
     def plan(self, content: Content) -> list[Job]:
         """Every file of the site, planned (nothing rendered yet) and checked for clashes. (The
         build plans the same files piecemeal, so that a rebuild skips unchanged issues.)"""
-        catalog = content.catalog()
+        catalog = content.catalog(tag_slug)
         full = {head.key: issue for head, issue in zip(catalog.issues, content.issues)}
         tags = self.prepare(catalog)
         jobs = self.site_jobs(catalog, tags)
@@ -272,10 +269,9 @@ class Renderer:
         check_unique_paths([(job.path, job.owner) for job in jobs])
         return jobs
 
-    def prepare(self, catalog: Catalog, known: tuple[Tag, ...] | None = None) -> tuple[Tag, ...]:
-        """Start a build of ``catalog``: the site's tags (``known``: as an earlier build found them
-        for the same lists), warnings about them, and views that know their names."""
-        tags = known if known is not None else collect_tags(catalog)
+    def prepare(self, catalog: Catalog) -> tuple[Tag, ...]:
+        """Start a build of ``catalog``: the site's tags, warnings about them, and views that know their names."""
+        tags = collect_tags(catalog)
         self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
                                site_origin=self.config.origin, warn=self._warn)
         self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move
@@ -306,9 +302,8 @@ class Renderer:
         for i, head in enumerate(catalog.issues):
             newer = catalog.issues[i - 1] if i > 0 else None
             older = catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None
-            slugs = sorted({tag_slug(text) for paper in head.papers for text in paper.tags} - {""})
-            used = tuple((slug, names[slug]) for slug in slugs)
-            found += [Group(head, part, newer, older, used) for part in GROUP_TEMPLATES]
+            used = tuple((slug, names[slug]) for slug in head.slugs)
+            found += [Group(f"{part} {head.key}", head, part, newer, older, used) for part in GROUP_TEMPLATES]
         return found
 
     def group_jobs(self, group: Group, issue: Issue) -> list[Job]:
