@@ -14,9 +14,9 @@ The other half is in the browser (``static/search.js``): a particle or ending is
 Korean query word (`모델이` → `모델`), and a word of three syllables or more is asked for as its
 bigrams (`검색증강생성` → `검색 색증 증강 강생 생성`, all of which a page must hold), so any part
 of a compound, spaced or not, is found. Bigrams replaced every suffix of every word plus every
-two- and three-word join: a page needs about half as many hidden words, and the index's
-vocabulary is bounded by the pairs of syllables instead of growing with every pair and triple of
-words (which made Pagefind's time and memory grow ~4x; see the README, "Search").
+two- and three-word join: a page needs ~30 % fewer hidden words, and the index's vocabulary is
+bounded by the pairs of syllables instead of growing with every pair and triple of words; Pagefind
+takes about half the time and memory (README, "Performance": "The search index").
 """
 
 from __future__ import annotations
