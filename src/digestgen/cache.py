@@ -9,7 +9,6 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import functools
-import importlib.metadata
 import hashlib
 import os
 import pickle
@@ -138,6 +137,8 @@ def code_digest() -> str:
 
 @functools.cache
 def _library_versions() -> tuple[tuple[str, str], ...]:
+    import importlib.metadata  # slow to import; a build that finds nothing changed may not need it
+
     found = []
     for name in ("jinja2", "markdown-it-py", "linkify-it-py", "mdit-py-plugins", "markupsafe", "feedgen",
                  "pyyaml", "python-frontmatter", "lxml", "pagefind", "pagefind_bin"):
