@@ -76,11 +76,12 @@ INDEX_DIR = "pagefind"
 """The search index's folder in the site."""
 
 
-def index_pages(pages: Mapping[PurePosixPath, bytes | Path], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
-    """The search index of ``pages`` (their bytes, or the file that holds them), as files of the
-    site, and the number of pages indexed. Pagefind runs on a temporary copy of the pages, so the
-    site itself is not touched until the build writes everything, index included, at once (an
-    incremental build writes in place: indexing the site after that would be too late to fail).
+def index_pages(pages: Mapping[str, bytes | str], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
+    """The search index of ``pages`` (by their path in the site: their bytes, or the name of the
+    file that holds them), as files of the site, and the number of pages indexed. Pagefind runs on
+    a temporary copy of the pages, so the site itself is not touched until the build writes
+    everything, index included, at once (an incremental build writes in place: indexing the site
+    after that would be too late to fail).
 
     Pagefind runs once per edition (top folder): its memory grows with the pages of one run
     (~0.25 MB a page), and each edition is a language index of its own anyway, so two runs give
@@ -89,22 +90,23 @@ def index_pages(pages: Mapping[PurePosixPath, bytes | Path], shown: str) -> tupl
     with tempfile.TemporaryDirectory(prefix="digestgen-search-") as tmp:
         site = Path(tmp)
         try:
-            for path, data in sorted(pages.items()):
-                target = site.joinpath(*path.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(data, Path):
+            for name, data in sorted(pages.items()):
+                target = os.path.join(tmp, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if isinstance(data, str):
                     try:
                         os.link(data, target)  # Pagefind only reads it
                     except OSError:
                         shutil.copyfile(data, target)
                 else:
-                    target.write_bytes(data)
+                    with open(target, "wb") as handle:
+                        handle.write(data)
         except OSError as exc:
             raise DigestError(Problem(shown, None, None, "", f"cannot write the site: {exc}")) from None
         files: dict[PurePosixPath, bytes] = {}
         languages: dict[str, object] = {}
         entry: dict[str, object] = {}
-        for part in sorted({path.parts[0] for path in pages}):
+        for part in sorted({name.split("/", 1)[0] for name in pages}):
             output = f"{INDEX_DIR}.{part}"
             run_pagefind(site, shown, glob=f"{part}/**/*.html", output=output)
             index = site / output
