@@ -115,12 +115,41 @@ def digestgen_rebuild(n: int, edit: str, serial: int) -> dict[str, float]:
         path.write_text(re.sub(r'<footer( data-edit="\d+")?>', f'<footer data-edit="{serial}">',
                                path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     result = run([str(python()), "-m", "digestgen", "build", "--output", str(OUT / str(n) / "digestgen")], project)
-    found = re.search(r" in ([0-9.]+) s (?:\(search index: [^)]*\) )?\((\d+) rendered, (\d+) written",
+    found = re.search(r" in ([0-9.]+) s \(search index: \d+ pages?, ([0-9.]+) s\) \((\d+) rendered, (\d+) written",
                       result["stdout"])  # type: ignore[arg-type]
     assert found, result["stdout"]
-    result["build"] = float(found.group(1))
-    result["rendered"], result["written"] = int(found.group(2)), int(found.group(3))
+    result["build"], result["search"] = float(found.group(1)), float(found.group(2))
+    result["rendered"], result["written"] = int(found.group(3)), int(found.group(4))
     return result
+
+
+SESSION_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from digestgen.build import build
+from digestgen.cache import Session
+from digestgen.config import load_config
+config = load_config(Path("site.yaml")).override(output_dir=Path(sys.argv[1]).resolve())
+session = Session()
+build(config, cache=session)
+times = []
+issues = sorted(Path("content/issues").glob("*.md"))
+for i in range(int(sys.argv[2])):
+    path = issues[len(issues) // 3 + i]
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    summary:\\n      ko: |-\\n        ", f"    summary:\\n      ko: |-\\n        세션{i} ", 1), encoding="utf-8")
+    result = build(config, cache=session)
+    times.append([result.seconds, result.search_seconds])
+print(json.dumps(times))
+"""
+
+
+def digestgen_session_rebuilds(n: int, edits: int) -> list[list[float]]:
+    """What `digestgen serve` pays after each of ``edits`` one-issue edits: builds of one process
+    sharing a cache Session (in memory), as (build s, of which search index s)."""
+    project = CORPUS / str(n) / "digestgen"
+    result = run([str(python()), "-c", SESSION_SCRIPT, str(OUT / str(n) / "digestgen-session"), str(edits)], project)
+    return json.loads(str(result["stdout"]).strip().splitlines()[-1])
 
 
 def hugo_watch_rebuilds(n: int, edits: int) -> list[float]:
@@ -168,7 +197,9 @@ def measure(n: int, runs: int) -> dict[str, object]:
                 for edit in ("none", "issue", "template", "none"):
                     rebuilds[edit].append(digestgen_rebuild(n, edit, r))
     hugo_edits = hugo_watch_rebuilds(n, max(3, runs))
-    return {"n": n, "runs": runs, "full": full, "rebuilds": rebuilds, "hugo_watch": hugo_edits}
+    print(f"N={n}: digestgen session rebuilds", file=sys.stderr, flush=True)
+    session = digestgen_session_rebuilds(n, max(3, runs))
+    return {"n": n, "runs": runs, "full": full, "rebuilds": rebuilds, "hugo_watch": hugo_edits, "session": session}
 
 
 def summarise(result: dict[str, object]) -> list[list[str]]:
@@ -196,11 +227,25 @@ def summarise(result: dict[str, object]) -> list[list[str]]:
     for edit, label in (("issue", "rebuild after one edit"), ("template", "rebuild after template edit"),
                         ("none", "rebuild, no change")):
         runs = result["rebuilds"][edit]  # type: ignore[index]
-        build_s = median([r["build"] for r in runs])
+        build_s = median([r["build"] - r["search"] for r in runs])
+        search_s = median([r["search"] for r in runs])
         wall = median([r["wall"] for r in runs])
         hugo = f"{hugo_watch:.3f}" if edit == "issue" else "–"
-        rows.append([f"{n}", f"{label}: build s (command s)", f"{build_s:.3f} ({wall:.2f})", hugo, "–",
+        rows.append([f"{n}", f"{label}: build s + search index s (command s)",
+                     f"{build_s:.3f} + {search_s:.2f} ({wall:.2f})", hugo, "–",
                      ratio(build_s, hugo_watch) if edit == "issue" else "–", "–"])
+    session = result.get("session") or []  # type: ignore[union-attr]
+    if session:
+        build_s = median([b - s for b, s in session])  # type: ignore[misc]
+        search_s = median([s for _, s in session])  # type: ignore[misc]
+        rows.append([f"{n}", "serve rebuild after one edit: build s + search index s", f"{build_s:.3f} + {search_s:.2f}",
+                     f"{hugo_watch:.3f}", "–", ratio(build_s, hugo_watch), "–"])
+    full_search = med("digestgen", "search")
+    if full_search == full_search:
+        wall = med("digestgen", "wall")
+        rows.append([f"{n}", "full build without search index, wall s", f"{wall - full_search:.2f}",
+                     f"{med('hugo', 'wall'):.2f}", f"{med('pelican', 'wall'):.2f}",
+                     ratio(wall - full_search, med("hugo", "wall")), ratio(wall - full_search, med("pelican", "wall"))])
     return rows
 
 

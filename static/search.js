@@ -1,6 +1,7 @@
 /* digestgen search: the search box on every page, over Pagefind's index (written at build time).
-   Pagefind matches the start of words; the build adds hidden parts of Korean words (search.py),
-   and here a Korean particle or ending is cut off each query word, so that `모델이` finds `모델을`.
+   Pagefind matches the start of words; the build adds the hidden two-syllable pieces of Korean
+   text (search.py). Here a Korean particle or ending is cut off each query word, so that `모델이`
+   finds `모델을`, and a longer Korean word is asked for as its two-syllable pieces.
    Results and the page they open show the matching text marked. Nothing here uses innerHTML. */
 (function () {
   "use strict";
@@ -29,6 +30,18 @@
   /** The words Pagefind is asked for: Korean words without their particles. */
   function prepare(query) {
     return query.split(/\s+/).filter(Boolean).map(stem);
+  }
+
+  /** What Pagefind is asked for: a Korean word of three syllables or more as its overlapping
+      two-syllable pieces (the build indexes those, across spaces too), so `증강생성` finds
+      `검색증강생성` and `검색 증강 생성`; any other word as it is. */
+  function pieces(terms) {
+    var out = [];
+    terms.forEach(function (t) {
+      if (!HANGUL.test(t) || t.length < 3) { out.push(t); return; }
+      for (var i = 0; i + 2 <= t.length; i++) out.push(t.slice(i, i + 2));
+    });
+    return out.filter(function (t, i) { return out.indexOf(t) === i; });
   }
 
   var bundle = null;
@@ -82,14 +95,14 @@
     var terms = prepare(query);
     if (!terms.length) return Promise.resolve({ terms: terms, results: [] });
     return pagefind(form).then(function (pf) {
-      return pf.search(terms.join(" "));
+      return pf.search(pieces(terms).join(" "));
     }).then(function (found) {
       return Promise.all(found.results.slice(0, limit || 20).map(function (r) { return r.data(); }));
     }).then(function (pages) {
       return {
         terms: terms,
         results: pages.map(function (d) {
-          // The hidden Korean word parts are indexed too; they are not text to show.
+          // The hidden Korean pieces are indexed too; they are not text to show.
           var cut = d.content.indexOf("\u2042");
           return { url: d.url, title: d.meta.title || d.url, content: cut >= 0 ? d.content.slice(0, cut) : d.content };
         })

@@ -316,8 +316,9 @@ def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) ->
 def test_hidden_search_words_hold_korean_parts_in_both_editions(site: Path) -> None:
     terms = {lang: set(soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split())
              for lang in ("ko", "en")}
-    assert {"증강생성", "생성", "성기의", "기의"} <= terms["ko"] and "생성기의" not in terms["ko"]  # shown there
-    assert {"검색증강생성", "증강생성", "생성", "생성기의"} <= terms["en"]
+    # Korean pages leave out the pieces that start a shown word (검색증강생성, 생성기의): Pagefind has those.
+    assert {"색증", "강생", "성기", "기의", "인서"} <= terms["ko"] and not {"검색", "생성"} & terms["ko"]
+    assert {"검색", "색증", "증강", "강생", "생성", "성기", "기의", "인서"} <= terms["en"]  # 인서: 파이프라인 서베이
 
 
 def test_search_box_on_every_edition_page(site: Path) -> None:
@@ -362,16 +363,14 @@ def test_tags_from_content_are_escaped_everywhere(project) -> None:  # type: ign
     assert slugs == ["_3c_script_3e_alert_28_1_29__3c__2f_script_3e_", "a_22_b"]
 
 
-def test_hangul_terms_are_suffixes_and_joins() -> None:
+def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
     from digestgen.search import hangul_terms
 
-    text = "CoN: 검색 증강 생성 모델을, 검색증강생성"
+    text = "CoN: 검색 증강 생성 모델을, 검색증강생성 뇌"
     assert hangul_terms([text]).split() == [
-        "검색", "증강", "생성", "모델을", "델을", "검색증강생성", "색증강생성", "증강생성", "강생성",
-        "검색증강"]  # no join across "CoN:" or "모델을,"
-    # Korean pages show the words themselves: only their parts and joins are added.
-    assert hangul_terms([text], words=False).split() == [
-        "델을", "색증강생성", "증강생성", "강생성", "생성", "검색증강", "검색증강생성"]
+        "검색", "색증", "증강", "강생", "생성", "성뇌", "모델", "델을", "뇌"]  # nothing across "CoN:" or "모델을,"
+    # Korean pages show the words: pieces that start a shown word, and one-syllable words, are left out.
+    assert hangul_terms([text], words=False).split() == ["색증", "강생", "성뇌", "델을"]
 
 
 def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> None:  # type: ignore[no-untyped-def]
@@ -389,20 +388,29 @@ def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> Non
 @settings(max_examples=60)
 @given(st.lists(st.text(alphabet="검색증강생성모델을의 ", min_size=1, max_size=12), min_size=1, max_size=3),
        st.booleans())
-def test_any_part_of_a_korean_word_starts_some_indexed_word(texts: list[str], korean_page: bool) -> None:
-    """What Pagefind's prefix matching needs to find `생성` in `검색증강생성`: every part of two
-    syllables or more, and every start of a word (one syllable at the end of a word, like `다`,
-    is not worth indexing). On Korean pages the visible words are indexed as shown."""
+def test_any_part_of_korean_text_is_found_as_its_bigrams(texts: list[str], korean_page: bool) -> None:
+    """What Pagefind's prefix matching needs to find `생성` in `검색증강생성` and `검색증강` in
+    `검색 증강`, with the browser asking for the query's two-syllable pieces (search.js `pieces`):
+    each piece of every part of two syllables or more of the text, spaces left out, starts some
+    indexed word, and so does the first syllable of every word. On Korean pages the visible words
+    are indexed as shown."""
     from digestgen.search import hangul_terms
 
     indexed = hangul_terms(texts, words=not korean_page).split()
     if korean_page:
         indexed += [word for text in texts for word in text.split()]
+
+    def found(query: str) -> bool:
+        pieces = [query] if len(query) <= 2 else [query[i:i + 2] for i in range(len(query) - 1)]
+        return all(any(term.startswith(piece) for term in indexed) for piece in pieces)
+
     for text in texts:
+        joined = "".join(text.split())
+        for i in range(len(joined)):
+            for j in range(i + 2, len(joined) + 1):
+                assert found(joined[i:j]), (text, joined[i:j])
         for word in text.split():
-            for i in range(len(word)):
-                for j in range(i + (1 if i == 0 else 2), len(word) + 1):
-                    assert any(term.startswith(word[i:j]) for term in indexed), (word, word[i:j])
+            assert found(word[0]), (text, word[0])
 
 
 def test_tag_overview_is_in_the_main_menu(site: Path) -> None:

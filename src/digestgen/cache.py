@@ -9,10 +9,10 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import functools
-import importlib.metadata
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the cache's layout changes; older caches are then ignored."""
 _MAGIC = b"digestgen-cache\n"
 RACY_NS = 2_000_000_000
@@ -137,6 +137,8 @@ def code_digest() -> str:
 
 @functools.cache
 def _library_versions() -> tuple[tuple[str, str], ...]:
+    import importlib.metadata  # slow to import; a build that finds nothing changed may not need it
+
     found = []
     for name in ("jinja2", "markdown-it-py", "linkify-it-py", "mdit-py-plugins", "markupsafe", "feedgen",
                  "pyyaml", "python-frontmatter", "lxml", "pagefind", "pagefind_bin"):
@@ -156,63 +158,142 @@ class Stat:
 
 @dataclass
 class CacheData:
-    """What one build leaves for the next."""
+    """What one build leaves for the next, in two parts: the state (small: enough to tell that
+    nothing changed) and the detail (read only when something did)."""
 
     format: int = FORMAT
     code: str = ""
     """code_digest() of the build that wrote it; another version's cache is ignored."""
+    generation: str = ""
+    """Written into both parts: a detail file from another build than its state is ignored."""
     saved_ns: int = 0
     inputs: dict[str, Stat] = field(default_factory=dict)
     """Every input file (content, templates, static, config) by absolute path."""
     settings: bytes = b""
     """Digest of the SiteConfig (which also holds command-line overrides)."""
-    outputs: dict[str, tuple[bytes, Stat, tuple[object, ...]]] = field(default_factory=dict)
-    """Output path → (fingerprint, the file as written, warnings raised while making it)."""
-    issues: dict[tuple[str, str], object] = field(default_factory=dict)
-    """Parsed content files by (shown path, digest of their bytes)."""
+    marker: tuple[int, int, int] | None = None
+    """(inode, size, mtime) of the output folder's marker file: a site written by anything else
+    (a clean build, a copy) has another, and then nothing of this cache is trusted."""
     result: dict[str, object] = field(default_factory=dict)
     """Counts of the last build, reported again by a build that finds nothing changed."""
     warnings: tuple[object, ...] = ()
-    """Warnings about the content as a whole (not about one output), told again likewise."""
+    """Every warning of the last build, told again by a build that finds nothing changed."""
+    detail: Detail | None = None
+    """Loaded on demand (``load_detail``)."""
+
+
+@dataclass
+class Detail:
+    generation: str = ""
+    heads: dict[tuple[str, str], object] = field(default_factory=dict)
+    """Every content file's IssueHead by (shown path, digest of its bytes)."""
+    groups: dict[str, tuple[bytes, tuple[str, ...], tuple[object, ...]]] = field(default_factory=dict)
+    """An issue's pages (render.Group) → (fingerprint, files, warnings raised while making them)."""
+    jobs: dict[str, tuple[bytes, tuple[object, ...]]] = field(default_factory=dict)
+    """Every other file of the site → (fingerprint, warnings)."""
+    fragments: tuple[tuple[object, int], ...] = ()
+    """papers.json's issue fragments, in file order: (what each was made from, its length)."""
+    search: tuple[str, ...] = ()
+    """The search index's files."""
+    closures: tuple[bytes, dict[object, object]] | None = None
+    """(digest of every template, the templates each set of templates uses)."""
 
 
 def cache_path(output: Path) -> Path:
-    """Beside the output folder, so each output has its own cache and a clean build is ``rm -r``."""
+    """A folder beside the output, so each output has its own cache and a clean build is ``rm -r``."""
     output = output.resolve()
     return output.with_name(output.name + ".cache")
 
 
 def load_cache(path: Path) -> CacheData:
-    """The cache at ``path``, or an empty one if it is missing, corrupt, or from another version."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return CacheData()
-    header = len(_MAGIC) + 32
-    if len(raw) < header or not raw.startswith(_MAGIC):
-        return CacheData()
-    checksum, payload = raw[len(_MAGIC):header], raw[header:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
-        return CacheData()
-    try:
-        data = pickle.loads(payload)  # noqa: S301 - our own file, checksummed; as trusted as site.yaml
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
-        return CacheData()
+    """The cache's state at ``path``, or an empty one if it is missing, corrupt, or from another version."""
+    data = _read(path / "state")
     if not isinstance(data, CacheData) or data.format != FORMAT or data.code != code_digest():
         return CacheData()
     return data
 
 
-def save_cache(path: Path, data: CacheData) -> None:
-    """Write atomically; a cache that cannot be written only costs time next build."""
+def load_detail(path: Path, state: CacheData) -> Detail:
+    detail = _read(path / "detail") if state.code else None
+    if not isinstance(detail, Detail) or detail.generation != state.generation:
+        return Detail()
+    return detail
+
+
+def save_cache(path: Path, data: CacheData, detail: Detail, issues: Mapping[tuple[str, str], object]) -> None:
+    """Write atomically: the issues first, then the detail, then the state that points at both.
+    A cache that cannot be written only costs time next build."""
     data.saved_ns = time.time_ns()
-    payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    data.generation = detail.generation = hashlib.blake2b(str(data.saved_ns).encode(), digest_size=8).hexdigest()
+    try:
+        if path.is_file():  # the single-file cache of earlier versions
+            path.unlink()
+        (path / "issues").mkdir(parents=True, exist_ok=True)
+        for key, issue in issues.items():
+            target = path / "issues" / issue_file(key)
+            if not target.exists():
+                _write(target, issue)
+        _write(path / "detail", detail)
+        _write(path / "state", dataclasses.replace(data, detail=None))
+        kept = {issue_file(key) for key in detail.heads}
+        for old in (path / "issues").iterdir():  # parsed issues no content file has any more
+            if old.name not in kept:
+                old.unlink()
+    except OSError:
+        pass
+
+
+def issue_file(key: tuple[str, str]) -> str:
+    return hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def load_issue(path: Path, key: tuple[str, str]) -> object | None:
+    """A parsed issue kept by an earlier build, or None."""
+    return _read(path / "issues" / issue_file(key))
+
+
+def _read(path: Path) -> object | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header = len(_MAGIC) + 32
+    if len(raw) < header or not raw.startswith(_MAGIC):
+        return None
+    checksum, payload = raw[len(_MAGIC):header], raw[header:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+        return None
+    try:
+        return pickle.loads(payload)  # noqa: S301 - our own file, checksummed; as trusted as site.yaml
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
+        return None
+
+
+def _write(path: Path, value: object) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_bytes(_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+def remove_cache(path: Path) -> None:
+    """A clean build's site is not the one the cache describes."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
+    try:
+        st = marker.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: int) -> dict[str, Stat]:
@@ -238,23 +319,24 @@ def _hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def same_file(path: Path, recorded: Stat) -> bool:
-    """Is the file on disk still the one we wrote (by stat)?"""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_mtime_ns == recorded.mtime_ns and st.st_size == recorded.size
-
-
 @dataclass
 class Session:
     """Keeps the cache in memory between builds of one process (``digestgen serve``), so a
-    rebuild neither reads nor writes the cache file; ``save()`` writes it when the session ends."""
+    rebuild neither reads nor writes the cache files, and parsed issues stay parsed;
+    ``save()`` writes it when the session ends."""
 
     data: CacheData | None = None
     path: Path | None = None
+    issues: dict[tuple[str, str], object] = field(default_factory=dict)
+    templates: object = None
+    """Compiled templates (render.MemoryBytecodeCache)."""
+
+    def __post_init__(self) -> None:
+        if self.templates is None:
+            from .render import MemoryBytecodeCache  # render imports much; the cache needs it only here
+
+            self.templates = MemoryBytecodeCache()
 
     def save(self) -> None:
-        if self.data is not None and self.path is not None:
-            save_cache(self.path, self.data)
+        if self.data is not None and self.path is not None and self.data.detail is not None:
+            save_cache(self.path, self.data, self.data.detail, self.issues)

@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     add_build_arguments(build_cmd)
     build_cmd.add_argument("--drafts", action="store_true", help="include issues marked draft: true")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the build cache: make and write every file (puts right an output folder edited by hand)")
     build_cmd.set_defaults(run=run_build)
     from . import check, scaffold, serve  # each command's module adds its own subcommand
     for command in (scaffold, check, serve):
@@ -52,7 +54,7 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args).override(drafts=args.drafts))
+    result = build(config_from_args(args).override(drafts=args.drafts), cache=not args.clean)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "

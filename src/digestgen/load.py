@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
 from .errors import DigestError, Problem, display_path
-from .model import Bilingual, Content, Issue, Link, Origin, Paper
+from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
 from .schema import Reader
+from .tags import tag_slug
 from .source import FieldPath, SourceFile, format_field, read_source
 
 ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
@@ -28,18 +31,9 @@ def load_content(content_dir: Path, memo: dict[tuple[str, str], Issue] | None = 
 
     ``memo`` maps (shown path, digest of the file's bytes) to the Issue parsed from them; files
     found there are not parsed again, and files parsed now are added to it."""
-    issues_dir = content_dir / "issues"
-    if not issues_dir.is_dir():
-        raise DigestError(Problem(display_path(issues_dir), None, None, "",
-                                  "no issues folder: put one Markdown file per week here"))
-    problems: list[Problem] = [
-        Problem(display_path(path), None, None, "", "not read: issues are files named YYYY-MM-DD.md directly "
-                                                    "in this folder; rename it or move it out")
-        for path in sorted(issues_dir.iterdir())
-        if not (path.suffix == ".md" and path.is_file()) and not _ignored(path.name)
-    ]
+    paths, problems = _issue_files(content_dir)
     issues: list[Issue] = []
-    for path in sorted(issues_dir.glob("*.md")):
+    for path in paths:
         try:
             issues.append(_load_issue(path, memo))
         except DigestError as exc:
@@ -48,6 +42,48 @@ def load_content(content_dir: Path, memo: dict[tuple[str, str], Issue] | None = 
     if problems:
         raise DigestError(problems)
     return Content(issues=tuple(sorted(issues, key=lambda i: i.week, reverse=True)))
+
+
+def load_catalog(content_dir: Path, digests: Mapping[str, str], heads: Mapping[tuple[str, str], IssueHead],
+                 parsed: dict[tuple[str, str], Issue]) -> Catalog:
+    """Like load_content, but only files not in ``heads`` are parsed (and added to ``parsed``).
+
+    ``digests`` gives each file's digest by its absolute path (the build has them from its input
+    stats); ``heads`` are the heads of files parsed by earlier builds, by (shown path, digest)."""
+    paths, problems = _issue_files(content_dir)
+    found: list[IssueHead] = []
+    folder = display_path(content_dir / "issues")
+    for path in paths:
+        # display_path resolves each path, which costs more than the rest of an unchanged file's load
+        shown = display_path(path) if path.is_symlink() else f"{folder}/{path.name}"
+        digest = digests.get(str(path)) or file_hash(path)
+        head = heads.get((shown, digest))
+        if head is None:
+            try:
+                issue = parse_issue(read_source(path))
+            except DigestError as exc:
+                problems.extend(exc.problems)
+                continue
+            parsed[(shown, digest)] = issue
+            head = issue.head(digest, tag_slug)
+        found.append(head)
+    problems.extend(_check_unique(found))
+    if problems:
+        raise DigestError(problems)
+    return Catalog(issues=tuple(sorted(found, key=lambda i: i.week, reverse=True)))
+
+
+def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
+    issues_dir = content_dir / "issues"
+    if not issues_dir.is_dir():
+        raise DigestError(Problem(display_path(issues_dir), None, None, "",
+                                  "no issues folder: put one Markdown file per week here"))
+    with os.scandir(issues_dir) as found:  # names and kinds at once: a long archive has thousands
+        entries = sorted((entry.name, entry.is_file()) for entry in found)
+    problems = [Problem(display_path(issues_dir / name), None, None, "", "not read: issues are files named "
+                        "YYYY-MM-DD.md directly in this folder; rename it or move it out")
+                for name, is_file in entries if not (name.endswith(".md") and is_file) and not _ignored(name)]
+    return [issues_dir / name for name, _ in entries if name.endswith(".md")], problems
 
 
 def _ignored(name: str) -> bool:
@@ -234,11 +270,11 @@ def _issue_title(given: Bilingual, week: date, week_end: date) -> Bilingual:
     )
 
 
-def _check_unique(issues: list[Issue]) -> list[Problem]:
+def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
     problems: list[Problem] = []
-    weeks: dict[date, Issue] = {}
-    ids: dict[str, tuple[Issue, Paper]] = {}
-    for issue in sorted(issues, key=lambda i: i.origin.path):
+    weeks: dict[date, Issue | IssueHead] = {}
+    ids: dict[str, tuple[Issue | IssueHead, Paper | PaperHead]] = {}
+    for issue in sorted(issues, key=lambda i: i.path):
         if issue.week in weeks:
             problems.append(Problem(issue.origin.path, issue.origin.line_of("week"), None, "week",
                                     f"week {issue.key} is also in {weeks[issue.week].origin.path}"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
@@ -102,6 +103,88 @@ class Issue:
     def key(self) -> str:
         return self.week.isoformat()
 
+    @property
+    def path(self) -> str:
+        return self.origin.path
+
+    def head(self, digest: str = "", slug: Callable[[str], str] = str) -> IssueHead:
+        """What listing pages and cross-file checks need of this issue (see IssueHead); ``slug``
+        makes a tag's slug (tags.tag_slug: the model imports nothing of ours)."""
+        papers = tuple(PaperHead(p.id, p.title.ko, p.title.en, p.tags, p.origin.path, p.origin.field, p.origin.line,
+                                 p.origin.lines.get("id"), p.origin.lines.get("tags")) for p in self.papers)
+        # What lists show of the issue: equal for two heads exactly when every list shows them
+        # alike (lines and digest left out: an edit of a summary changes no list).
+        listed = repr((self.week, self.title, self.draft, tuple((p.id, p.title_ko, p.title_en, p.tags) for p in papers)))
+        slugs = tuple(sorted({slug(text) for paper in papers for text in paper.tags} - {""}))
+        return IssueHead(week=self.week, title=self.title, draft=self.draft, papers=papers, path=self.origin.path,
+                         week_line=self.origin.lines.get("week"), digest=digest, key=self.key, slugs=slugs,
+                         listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest())
+
+
+class PaperHead(NamedTuple):
+    """A paper as pages that list it see it: id, title and tags (and where it was written, for
+    messages). A plain tuple: the build cache keeps one for every paper of the site."""
+
+    id: str
+    title_ko: str
+    title_en: str
+    tags: tuple[str, ...]
+    path: str
+    field: str
+    line: int | None
+    id_line: int | None
+    tags_line: int | None
+
+    @property
+    def title(self) -> Bilingual:
+        return Bilingual(self.title_ko, self.title_en)
+
+    @property
+    def origin(self) -> Origin:
+        lines = {name: line for name, line in (("id", self.id_line), ("tags", self.tags_line)) if line is not None}
+        return Origin(self.path, self.line, MappingProxyType(lines), self.field)
+
+
+@dataclass(frozen=True)
+class IssueHead:
+    """An issue as pages that list it see it (home, paper index, tags, sitemap) and as the checks
+    across files see it (unique weeks and ids). Small, so the build cache keeps one per content file
+    and a rebuild after one edit never reads the other issues' full text."""
+
+    week: date = field(metadata={"fingerprint": False})
+    title: Bilingual = field(metadata={"fingerprint": False})
+    draft: bool = field(metadata={"fingerprint": False})
+    papers: tuple[PaperHead, ...] = field(metadata={"fingerprint": False})
+    path: str = field(metadata={"fingerprint": False})
+    week_line: int | None = field(metadata={"fingerprint": False})
+    digest: str = field(default="", metadata={"fingerprint": False})
+    """Of the bytes of the file the issue was parsed from: a fingerprint of the whole issue."""
+    key: str = field(default="", metadata={"fingerprint": False})
+    """``week`` as text: the issue's key in URLs and feed ids."""
+    slugs: tuple[str, ...] = field(default=(), metadata={"fingerprint": False})
+    """Of its papers' tags, sorted."""
+    listed: bytes = b""
+    """A fingerprint of what lists show of the issue (its only field the build cache's Digester
+    reads: the others are fingerprinted by it, or by ``digest``, or never shown in a list)."""
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.path, 1, MappingProxyType({} if self.week_line is None else {"week": self.week_line}))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every issue's head, newest first."""
+
+    issues: tuple[IssueHead, ...]
+
+    @property
+    def papers(self) -> tuple[tuple[IssueHead, PaperHead], ...]:
+        return tuple((issue, paper) for issue in self.issues for paper in issue.papers)
+
+    def published(self) -> Catalog:
+        return Catalog(issues=tuple(issue for issue in self.issues if not issue.draft))
+
 
 @dataclass(frozen=True)
 class Content:
@@ -120,3 +203,6 @@ class Content:
     def published(self) -> Content:
         """The content without drafts: what every output (pages, feeds, indexes, exports) is made from."""
         return Content(issues=tuple(issue for issue in self.issues if not issue.draft))
+
+    def catalog(self, slug: Callable[[str], str]) -> Catalog:
+        return Catalog(issues=tuple(issue.head("", slug) for issue in self.issues))

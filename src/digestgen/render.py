@@ -10,13 +10,14 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
-from .model import LANGS, Content, Lang
+from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
 from .source import parse_yaml, read_text
 from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
@@ -29,6 +30,10 @@ INDEXED_KINDS = frozenset({"paper"})
 tags), which would show each paper several times in the results; pages of these kinds carry
 ``data-pagefind-body``, so Pagefind leaves all others out."""
 PAPERS_JSON_VERSION = 1
+FEED_ISSUES = 20
+"""Issues in each feed, newest first: more than any reader who checks in monthly needs, and a feed
+stays about a megabyte however long the archive grows (every issue in full: 60 MB at 20 years)."""
+GROUP_TEMPLATES: Mapping[str, str] = MappingProxyType({"issue": "issue.html", "papers": "paper.html"})
 
 STRINGS_FILE = "strings.yaml"
 
@@ -59,6 +64,37 @@ class Job:
     build); ``None``: any of them, so a change to any template makes this file again."""
     indexed: bool = False
     """A page for the search index (see INDEXED_KINDS)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The pages one issue makes with one template (its issue pages, or its paper pages), in both
+    editions: what the build renders or skips as a whole. Besides the issue and the site-wide
+    inputs they show its neighbours' titles and the site-wide names of its tags."""
+
+    name: str
+    head: IssueHead
+    part: str
+    """A key of GROUP_TEMPLATES."""
+    newer: IssueHead | None
+    older: IssueHead | None
+    names: tuple[tuple[str, str], ...]
+    """(slug, name) of every tag its papers carry."""
+
+    @property
+    def template(self) -> str:
+        return GROUP_TEMPLATES[self.part]
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        neighbours = tuple((h.key, h.title) if h else None for h in (self.newer, self.older))
+        return (self.part, self.head.key, self.head.digest, neighbours, self.names)
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    canonical: str
+    alternates: tuple[Alternate, ...]
 
 
 @dataclass(frozen=True)
@@ -159,9 +195,12 @@ class Strings(dict[str, str]):
                                       "missing UI string (a template uses it)")) from None
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """``bytecode`` keeps compiled templates between builds (Jinja checks them against the
+    template's source), which spares a rebuild compiling every template again."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -172,13 +211,35 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, for a process that builds many times (``serve``)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def file_bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a cache that cannot be written only costs time
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class Renderer:
     """Renders the whole site for one configuration."""
 
-    def __init__(self, config: SiteConfig, assets: Assets) -> None:
+    def __init__(self, config: SiteConfig, assets: Assets, bytecode: jinja2.BytecodeCache | None = None) -> None:
         self.config = config
         self.urls = Urls(config.base_url)
-        self.env = make_environment(config.templates_dir)
+        self.env = make_environment(config.templates_dir, bytecode)
         strings_source = display_path(config.templates_dir / STRINGS_FILE)
         raw = load_strings(config.templates_dir)
         self.strings = {lang: Strings(lang, raw[lang], strings_source) for lang in LANGS}
@@ -187,8 +248,6 @@ class Renderer:
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
         self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings,
                                site_origin=config.origin, warn=self._warn)
-        self.sitemap_entries: list[PageMeta] = []
-        """Every page rendered so far, for sitemap.xml."""
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
 
@@ -201,61 +260,106 @@ class Renderer:
         return [Output(job.path, job.make(), job.owner) for job in self.plan(content)]
 
     def plan(self, content: Content) -> list[Job]:
-        """Every file of the site, planned (nothing rendered yet) and checked for clashes."""
-        tags = collect_tags(content)
-        self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
-                               site_origin=self.config.origin, warn=self._warn)
-        self.warnings.extend(near_duplicate_warnings(content))
-        self.sitemap_entries = []
-        jobs = [*(Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files),
-                *self.pages(content), *self.tag_pages(tags), *self.feeds(content), self.papers_json(content, tags)]
-        jobs += [self.sitemap(), self.robots()]  # after every page is planned: the sitemap lists them
+        """Every file of the site, planned (nothing rendered yet) and checked for clashes. (The
+        build plans the same files piecemeal, so that a rebuild skips unchanged issues.)"""
+        catalog = content.catalog(tag_slug)
+        full = {head.key: issue for head, issue in zip(catalog.issues, content.issues)}
+        tags = self.prepare(catalog)
+        jobs = self.site_jobs(catalog, tags)
+        for group in self.groups(catalog):
+            jobs += self.group_jobs(group, full[group.head.key])
+        jobs += self.feeds(catalog, lambda head: full[head.key])
+        jobs.append(self.papers_json(catalog, lambda head: self.papers_json_fragment(full[head.key])))
         check_unique_paths([(job.path, job.owner) for job in jobs])
         return jobs
 
-    def pages(self, content: Content) -> list[Job]:
-        outputs = [self._page("landing.html", self.urls.landing(), self.urls.home, self.config.default_language,
-                              "landing", self.config.title.get(self.config.default_language), "site.yaml")]
+    def prepare(self, catalog: Catalog) -> tuple[Tag, ...]:
+        """Start a build of ``catalog``: the site's tags, warnings about them, and views that know their names."""
+        tags = collect_tags(catalog)
+        self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
+                               site_origin=self.config.origin, warn=self._warn)
+        self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move
+        return tags
+
+    def site_jobs(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[Job]:
+        """Static files and every page that lists issues, papers or tags (made from heads only)."""
+        jobs = [Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files]
+        listed = b"".join(head.listed for head in catalog.issues)  # what the lists show, fingerprinted
+        jobs.append(self._page("landing.html", self.urls.landing(), self.urls.home, self.config.default_language,
+                               "landing", self.config.title.get(self.config.default_language), "site.yaml"))
         for lang in LANGS:
-            outputs.append(self._page(
-                "home.html", self.urls.home(lang), self.urls.home, lang, "home", self.config.title.get(lang),
-                "site.yaml",
-                issues=[self.views.issue(lang, content, issue) for issue in content.issues]))
-            outputs.append(self._page(
-                "papers.html", self.urls.papers(lang), self.urls.papers, lang, "papers",
-                self.strings[lang]["paper_index"], "site.yaml",
-                issues=[self.views.issue(lang, content, issue) for issue in content.issues]))
-            for issue in content.issues:
-                view = self.views.issue(lang, content, issue)
-                outputs.append(self._page(
+            def issues(lang: Lang = lang) -> dict[str, object]:
+                return {"issues": [self.views.list_issue(lang, head) for head in catalog.issues]}
+
+            jobs.append(self._page("home.html", self.urls.home(lang), self.urls.home, lang, "home",
+                                   self.config.title.get(lang), "site.yaml", made_from=(listed,), lazy=issues))
+            jobs.append(self._page("papers.html", self.urls.papers(lang), self.urls.papers, lang, "papers",
+                                   self.strings[lang]["paper_index"], "site.yaml", made_from=(listed,), lazy=issues))
+        jobs += self.tag_pages(tags)
+        jobs += [self.sitemap(catalog, tags), self.robots()]
+        return jobs
+
+    def groups(self, catalog: Catalog) -> list[Group]:
+        """The issues' own pages, in groups the build renders or skips as a whole."""
+        names = self.views.tag_names
+        found = []
+        for i, head in enumerate(catalog.issues):
+            newer = catalog.issues[i - 1] if i > 0 else None
+            older = catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None
+            used = tuple((slug, names[slug]) for slug in head.slugs)
+            found += [Group(f"{part} {head.key}", head, part, newer, older, used) for part in GROUP_TEMPLATES]
+        return found
+
+    def group_jobs(self, group: Group, issue: Issue) -> list[Job]:
+        jobs = []
+        for lang in LANGS:
+            view = self.views.issue(lang, issue, group.newer, group.older)
+            if group.part == "issue":
+                jobs.append(self._page(
                     "issue.html", view.url, lambda other, key=issue.key: self.urls.issue(other, key),
                     lang, "issue", view.title, issue.origin.path,
                     description=self.views.issue_description(lang, issue), issue=view))
-                for paper in view.papers:
-                    outputs.append(self._page(
-                        "paper.html", paper.url, lambda other, pid=paper.id: self.urls.paper(other, pid),
-                        lang, "paper", paper.title.main.html.unescape(), issue.origin.path,
-                        description=paper.description, paper=paper, issue=view))
-        return outputs
+                continue
+            for paper in view.papers:
+                jobs.append(self._page(
+                    "paper.html", paper.url, lambda other, pid=paper.id: self.urls.paper(other, pid),
+                    lang, "paper", paper.title.main.html.unescape(), issue.origin.path,
+                    description=paper.description, paper=paper, issue=view))
+        return jobs
+
+    def group_paths(self, group: Group) -> list[PurePosixPath]:
+        """The files ``group_jobs`` makes, without making views."""
+        head = group.head
+        if group.part == "issue":
+            return [self.urls.output_path(self.urls.issue(lang, head.key)) for lang in LANGS]
+        return [self.urls.output_path(self.urls.paper(lang, paper.id)) for lang in LANGS for paper in head.papers]
 
     def tag_pages(self, tags: tuple[Tag, ...]) -> list[Job]:
         outputs = []
+        # A tag page shows, of each issue with the tag, what lists show.
+        listed = {tag.slug: b"".join({id(h): h.listed for h, _ in tag.papers}.values()) for tag in tags}
         for lang in LANGS:
-            views = [self.views.tag(lang, tag) for tag in tags]
+            def views(lang: Lang = lang) -> dict[str, object]:
+                return {"tags": sorted((self.views.tag(lang, tag) for tag in tags), key=lambda v: (-v.count, v.slug))}
+
             outputs.append(self._page("tags.html", self.urls.tags(lang), self.urls.tags, lang, "tags",
-                                      self.strings[lang]["tags"], "site.yaml",
-                                      tags=sorted(views, key=lambda v: (-v.count, v.slug))))
-            for view in views:
+                                      self.strings[lang]["tags"], "site.yaml", lazy=views,
+                                      made_from=tuple((tag.slug, tag.name, len(tag.papers)) for tag in tags)))
+            for tag in tags:
                 outputs.append(self._page(
-                    "tag.html", view.url, lambda other, slug=view.slug: self.urls.tag(other, slug), lang, "tag",
-                    f"{self.strings[lang]['tag']}: {view.name}", f"tag {view.name!r}",
-                    description=f"{self.strings[lang]['tag']}: {view.name} ({view.count})", tag=view))
+                    "tag.html", self.urls.tag(lang, tag.slug), lambda other, slug=tag.slug: self.urls.tag(other, slug),
+                    lang, "tag", f"{self.strings[lang]['tag']}: {tag.name}", f"tag {tag.name!r}",
+                    description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
+                    made_from=(tag.slug, tag.name, listed[tag.slug]),
+                    lazy=lambda lang=lang, tag=tag: {"tag": self.views.tag(lang, tag)}))
         return outputs
 
-    def feed_items(self, content: Content, lang: Lang) -> list[FeedItem]:
+    def feed_items(self, catalog: Catalog, full: Callable[[IssueHead], Issue], lang: Lang) -> list[FeedItem]:
         items = []
-        for issue in content.issues:
-            view = self.views.issue(lang, content, issue)
+        for i, head in enumerate(catalog.issues[:FEED_ISSUES]):
+            issue = full(head)
+            view = self.views.issue(lang, issue, catalog.issues[i - 1] if i > 0 else None,
+                                    catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None)
             html = self._render("feed_item.html", lang=lang, issue=view, t=self.strings[lang])
             # Markdown may link within the page (#…); feed readers need the full address.
             html = html.replace('href="#', f'href="{self.urls.absolute(view.url)}#')
@@ -281,14 +385,15 @@ class Renderer:
             author=self.config.author,
         )
 
-    def feeds(self, content: Content) -> list[Job]:
-        """RSS and Atom of the whole site and of each edition, and JSON Feed 1.1 of the whole site.
-        The whole site's items are both editions' (guids unchanged: ``{site id}:{lang}:issues:{week}``)."""
+    def feeds(self, catalog: Catalog, full: Callable[[IssueHead], Issue]) -> list[Job]:
+        """RSS and Atom of the whole site and of each edition, and JSON Feed 1.1 of the whole site,
+        each with the newest FEED_ISSUES issues in full. The whole site's items are both editions'
+        (guids unchanged: ``{site id}:{lang}:issues:{week}``). ``full`` gives an issue from its head."""
         items: dict[Lang, list[FeedItem]] = {}
 
         def per_lang(lang: Lang) -> list[FeedItem]:  # made on first use: a cached build may need no feed
             if lang not in items:
-                items[lang] = self.feed_items(content, lang)
+                items[lang] = self.feed_items(catalog, full, lang)
             return items[lang]
 
         def everything() -> list[FeedItem]:
@@ -307,8 +412,14 @@ class Renderer:
                          rss(self.feed_info(lang, url, "rss"), per_lang(lang))))
             made.append((atom_url, ("atom", lang), lambda lang=lang, url=atom_url:
                          atom(self.feed_info(lang, url, "atom"), per_lang(lang))))
-        return [Job(self.urls.output_path(url), "feeds", (*key, content), make, ("feed_item.html",))
-                for url, key, make in made]
+        # An issue is a function of its file's bytes (digest) and the site-wide tag names it shows.
+        shown = catalog.issues[:FEED_ISSUES + 1]
+        names = self.views.tag_names
+        key = (tuple((head.key, head.title, head.digest) for head in shown),
+               tuple(sorted({(tag_slug(t), names.get(tag_slug(t), "")) for head in shown
+                             for paper in head.papers for t in paper.tags})))
+        return [Job(self.urls.output_path(url), "feeds", (*kind, key), make, ("feed_item.html",))
+                for url, kind, make in made]
 
     def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
         other: Lang = "en" if lang == "ko" else "ko"
@@ -326,40 +437,66 @@ class Renderer:
                            "application/feed+json", "")]
         return tuple(links)
 
-    def papers_json(self, content: Content, tags: tuple[Tag, ...]) -> Job:
-        """Every paper as data, oldest issue first so that new papers append (see README)."""
-        return Job(self.urls.output_path(self.urls.papers_json()), "papers.json", ("papers.json", content, tags),
-                   lambda: self._papers_json(content, tags), ())
+    def papers_json(self, catalog: Catalog, fragment: Callable[[IssueHead], bytes | memoryview]) -> Job:
+        """Every paper as data, oldest issue first so that new papers append (see README). Made of
+        one fragment per issue (``fragment``, which the build may take from the last build's file)."""
+        names = self.views.tag_names
+        key = ("papers.json", repr((tuple((head.key, head.digest) for head in catalog.issues), sorted(names.items()))))
 
-    def _papers_json(self, content: Content, tags: tuple[Tag, ...]) -> bytes:
-        names = {tag.slug: tag.name for tag in tags}
+        def make() -> bytes:
+            parts = [fragment(head) for head in reversed(catalog.issues)]
+            return papers_json_file(self.urls.absolute(self.urls.landing()), [p for p in parts if p])
+
+        return Job(self.urls.output_path(self.urls.papers_json()), "papers.json", key, make, ())
+
+    def papers_json_fragment(self, issue: Issue) -> bytes:
+        """An issue's papers as they appear in papers.json (see papers_json_file)."""
+        names = self.views.tag_names
         papers = []
-        for issue in reversed(content.issues):
-            for position, paper in enumerate(issue.papers, 1):
-                arxiv = arxiv_ref(paper.paper_url)
-                slugs = dict.fromkeys(tag_slug(tag) for tag in paper.tags)
-                papers.append({
-                    "id": paper.id,
-                    "issue": {"week": issue.key, "week_end": issue.week_end.isoformat(), "position": position,
-                              "urls": {lang: self.urls.absolute(self.urls.issue(lang, issue.key)) for lang in LANGS}},
-                    "urls": {lang: self.urls.absolute(self.urls.paper(lang, paper.id)) for lang in LANGS},
-                    "title": {"ko": paper.title.ko, "en": paper.title.en},
-                    "summary": {"ko": paper.summary.ko, "en": paper.summary.en},
-                    "abstract": {"ko": paper.abstract.ko, "en": paper.abstract.en},
-                    "links": {link.label: link.url for link in paper.links},
-                    "tweet": paper.tweet,
-                    "arxiv": {"id": arxiv.id, "url": arxiv.url, "pdf": arxiv.pdf} if arxiv else None,
-                    "tags": [{"slug": slug, "name": names[slug],
-                              "urls": {lang: self.urls.absolute(self.urls.tag(lang, slug)) for lang in LANGS}}
-                             for slug in slugs if slug],
-                })
-        data = {"version": PAPERS_JSON_VERSION, "site": self.urls.absolute(self.urls.landing()), "papers": papers}
-        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        for position, paper in enumerate(issue.papers, 1):
+            arxiv = arxiv_ref(paper.paper_url)
+            slugs = dict.fromkeys(tag_slug(tag) for tag in paper.tags)
+            papers.append({
+                "id": paper.id,
+                "issue": {"week": issue.key, "week_end": issue.week_end.isoformat(), "position": position,
+                          "urls": {lang: self.urls.absolute(self.urls.issue(lang, issue.key)) for lang in LANGS}},
+                "urls": {lang: self.urls.absolute(self.urls.paper(lang, paper.id)) for lang in LANGS},
+                "title": {"ko": paper.title.ko, "en": paper.title.en},
+                "summary": {"ko": paper.summary.ko, "en": paper.summary.en},
+                "abstract": {"ko": paper.abstract.ko, "en": paper.abstract.en},
+                "links": {link.label: link.url for link in paper.links},
+                "tweet": paper.tweet,
+                "arxiv": {"id": arxiv.id, "url": arxiv.url, "pdf": arxiv.pdf} if arxiv else None,
+                "tags": [{"slug": slug, "name": names[slug],
+                          "urls": {lang: self.urls.absolute(self.urls.tag(lang, slug)) for lang in LANGS}}
+                         for slug in slugs if slug],
+            })
+        return ",\n".join(_indent(json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True))
+                          for item in papers).encode("utf-8")
 
-    def sitemap(self) -> Job:
-        pages = sorted(self.sitemap_entries, key=lambda meta: meta.canonical)
-        return Job(self.urls.output_path(self.urls.sitemap()), "sitemap", ("sitemap", tuple(repr(p) for p in pages)),
-                   lambda: self._render("sitemap.xml", pages=pages).encode("utf-8"), ("sitemap.xml",))
+    def sitemap(self, catalog: Catalog, tags: tuple[Tag, ...]) -> Job:
+        """Every page of the site, from the catalog alone (no page needs to be planned for it)."""
+        structure = repr((tuple((head.key, tuple(paper.id for paper in head.papers)) for head in catalog.issues),
+                          tuple(tag.slug for tag in tags)))
+
+        def make() -> bytes:
+            pages = sorted(self.sitemap_entries(catalog, tags), key=lambda entry: entry.canonical)
+            return self._render("sitemap.xml", pages=pages).encode("utf-8")
+
+        return Job(self.urls.output_path(self.urls.sitemap()), "sitemap", ("sitemap", structure), make,
+                   ("sitemap.xml",))
+
+    def sitemap_entries(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[SitemapEntry]:
+        u = self.urls
+        pages: list[tuple[str, Callable[[Lang], str], str]] = [(u.landing(), u.home, "landing")]
+        for lang in LANGS:
+            pages += [(u.home(lang), u.home, "home"), (u.papers(lang), u.papers, "papers"), (u.tags(lang), u.tags, "tags")]
+            pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
+            for head in catalog.issues:
+                pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
+                pages += [(u.paper(lang, paper.id), lambda other, pid=paper.id: u.paper(other, pid), "paper")
+                          for paper in head.papers]
+        return [SitemapEntry(u.absolute(url), self._alternates(url_in, kind)) for url, url_in, kind in pages]
 
     def robots(self) -> Job:
         text = f"User-agent: *\nAllow: /\n\nSitemap: {self.urls.absolute(self.urls.sitemap())}\n"
@@ -367,24 +504,31 @@ class Renderer:
                    lambda: text.encode("utf-8"), ())
 
     def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
-              title: str, owner: str, description: str = "", **context: object) -> Job:
+              title: str, owner: str, description: str = "", *, made_from: tuple[object, ...] | None = None,
+              lazy: Callable[[], dict[str, object]] | None = None, **context: object) -> Job:
+        """A page of ``template``. Its fingerprint holds ``context``; or, for list pages whose views
+        are costly to make for nothing, ``made_from`` (what ``lazy`` makes the context from)."""
         other: Lang = "en" if lang == "ko" else "ko"
+        meta = PageMeta(
+            lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
+            alternates=self._alternates(url_in, kind), other_lang=other, other_url=url_in(other),
+            description=description or self.config.description.get(lang), locale=LOCALES[lang],
+            other_locale=LOCALES[other], feeds=self.feed_links(lang), indexed=kind in INDEXED_KINDS,
+        )
+        # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
+        # exact and much cheaper fingerprint than walking it.
+        key = made_from if made_from is not None else sorted(context.items())
+        return Job(self.urls.output_path(url), owner, (template, repr(meta), lang, key),
+                   lambda: self._render(template, page=meta, t=self.strings[lang], **context,
+                                        **(lazy() if lazy else {})).encode("utf-8"),
+                   (template,), meta.indexed)
+
+    def _alternates(self, url_in: Callable[[Lang], str], kind: str) -> tuple[Alternate, ...]:
         default = self.config.default_language
         alternates = [Alternate(code, self.urls.absolute(url_in(code))) for code in LANGS]
         alternates.append(Alternate("x-default", self.urls.absolute(
             self.urls.landing() if kind in ("landing", "home") else url_in(default))))
-        meta = PageMeta(
-            lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
-            alternates=tuple(alternates), other_lang=other, other_url=url_in(other),
-            description=description or self.config.description.get(lang), locale=LOCALES[lang],
-            other_locale=LOCALES[other], feeds=self.feed_links(lang), indexed=kind in INDEXED_KINDS,
-        )
-        self.sitemap_entries.append(meta)
-        # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
-        # exact and much cheaper fingerprint than walking it.
-        return Job(self.urls.output_path(url), owner, (template, repr(meta), lang, sorted(context.items())),
-                   lambda: self._render(template, page=meta, t=self.strings[lang], **context).encode("utf-8"),
-                   (template,), meta.indexed)
+        return tuple(alternates)
 
     def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
         """``names`` and every template they extend, import or include, sorted; ``None`` (all
@@ -434,6 +578,27 @@ class Renderer:
         except jinja2.UndefinedError as exc:
             path, line = _template_position(exc, self.config.templates_dir)
             raise DigestError(Problem(path, line, None, "", f"template error: {exc.message}")) from None
+
+
+def papers_json_header() -> bytes:
+    return b'{\n  "papers": [\n'
+
+
+def papers_json_file(site: str, fragments: list[bytes | memoryview]) -> bytes:
+    """papers.json from its issues' fragments: byte for byte what ``json.dumps(data, indent=2,
+    sort_keys=True, ensure_ascii=False)`` writes, so a rebuild can splice in one issue's fragment."""
+    tail = f'  ],\n  "site": {json.dumps(site, ensure_ascii=False)},\n  "version": {PAPERS_JSON_VERSION}\n}}\n'
+    if not fragments:
+        return f'{{\n  "papers": [],\n  "site": {json.dumps(site, ensure_ascii=False)},\n  "version": {PAPERS_JSON_VERSION}\n}}\n'.encode()
+    parts: list[bytes | memoryview] = [papers_json_header()]
+    for fragment in fragments:  # one join: the file is tens of megabytes in a long archive
+        parts += [fragment, b",\n"]
+    parts[-1] = b"\n"
+    return b"".join([*parts, tail.encode("utf-8")])
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.split("\n"))
 
 
 def _template_position(exc: BaseException, templates_dir: Path) -> tuple[str, int | None]:

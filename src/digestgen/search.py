@@ -2,16 +2,21 @@
 
 Pagefind matches a query word against the *start* of indexed words, and knows no Korean
 morphology: `모델` finds `모델을`, but `생성` does not find `검색증강생성`, nor `검색증강` the text
-`검색 증강`. So each paper page carries a hidden, indexed list (``hangul_terms``) of
+`검색 증강`. So each paper page carries a hidden, indexed list (``hangul_terms``) of two-syllable
+pieces (bigrams):
 
-- every Hangul word, and every suffix of two or more syllables of it (`검색증강생성` → `색증강생성`,
-  `증강생성`, `강생성`, `생성`): a prefix of some suffix is any substring, so any part of a
-  compound is found;
-- two and three neighbouring Hangul words joined (`검색 증강 생성` → `검색증강`, `증강생성`,
-  `검색증강생성`), because Korean spacing varies between writers and readers.
+- every two neighbouring syllables of every Hangul word (`검색증강생성` → `검색`, `색증`, `증강`,
+  `강생`, `생성`);
+- the last syllable of a Hangul word and the first of the next one (`검색 증강` → `색증`), because
+  Korean spacing varies between writers and readers.
 
-The other half is in the browser (``static/search.js``): before searching, a particle or ending
-is cut off each Korean query word (`모델이` → `모델`), so the query is a prefix of `모델을`.
+The other half is in the browser (``static/search.js``): a particle or ending is cut off each
+Korean query word (`모델이` → `모델`), and a word of three syllables or more is asked for as its
+bigrams (`검색증강생성` → `검색 색증 증강 강생 생성`, all of which a page must hold), so any part
+of a compound, spaced or not, is found. Bigrams replaced every suffix of every word plus every
+two- and three-word join: a page needs ~30 % fewer hidden words, and the index's vocabulary is
+bounded by the pairs of syllables instead of growing with every pair and triple of words; Pagefind
+takes about half the time and memory (README, "Performance": "The search index").
 """
 
 from __future__ import annotations
@@ -33,67 +38,107 @@ NOT_INDEXED = (".in-issue", ".paper-links", ".paper-page > footer")
 link labels ("논문 링크") and the footer (the titles of the previous and next papers); left out so
 that they neither match nor fill the excerpts."""
 
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
-_TOKEN = re.compile(r"\S+")
+_HANGUL = "\uac00-\ud7a3"
+_HANGUL_WORD = re.compile(f"[{_HANGUL}]+")
+_CHAIN = re.compile(f"(?<!\\S)[{_HANGUL}]+(?:\\s+[{_HANGUL}]+)*(?!\\S)")
+"""Neighbouring words that are all Hangul (joined across plain spaces only, not "CoN: 검색")."""
+_MIXED = re.compile(f"\\S*[^\\s{_HANGUL}]\\S*")
+"""A word with something besides Hangul in it (`모델을,`, `LLM의`)."""
+_SHOWN_START = re.compile(f"(?<!\\S)[^\\w\\s]*([{_HANGUL}]{{2}})")
+"""The first two syllables of a shown word, which Pagefind indexes (punctuation dropped)."""
+_SYLLABLE_WORD = re.compile(f"(?<!\\S)[{_HANGUL}](?!\\S)")
 
 
 def hangul_terms(texts: Iterable[str], *, words: bool = True) -> str:
-    """The hidden search words for some Korean texts, space-separated, in first-seen order.
-    ``words=False`` leaves out the whole words, for pages that show the texts anyway."""
-    seen: dict[str, None] = {}
+    """The hidden search words for some Korean texts, space-separated, in a fixed order: every
+    two neighbouring syllables within a Hangul word and across the space between two all-Hangul
+    words. ``words=False`` is for pages that show the texts: a bigram that starts a shown word is
+    left out (Pagefind finds it as the start of that word), and so are words of one syllable."""
+    pieces: list[str] = []
     for text in texts:
-        tokens = _TOKEN.findall(text)
-        for token in tokens:
-            for word in _HANGUL_WORD.findall(token):
-                for start in range(0 if words else 1, max(1, len(word) - 1)):  # suffixes of 2+ syllables
-                    seen.setdefault(word[start:], None)
-        # Joins only across plain spaces between all-Hangul tokens ("검색 증강", not "CoN: 검색").
-        whole = [token if _HANGUL_WORD.fullmatch(token) else "" for token in tokens]
-        for size in (2, 3):
-            for i in range(len(whole) - size + 1):
-                group = whole[i:i + size]
-                if all(group):
-                    seen.setdefault("".join(group), None)
-    return " ".join(seen)
+        for chain in _CHAIN.findall(text):
+            joined = "".join(chain.split())
+            pieces += [joined[i:i + 2] for i in range(len(joined) - 1)]
+        for token in _MIXED.findall(text):
+            for run in _HANGUL_WORD.findall(token):
+                pieces += [run[i:i + 2] for i in range(len(run) - 1)]
+        if words:
+            pieces += _SYLLABLE_WORD.findall(text)
+    terms = dict.fromkeys(pieces)
+    if not words:
+        for text in texts:
+            for start in _SHOWN_START.findall(text):
+                terms.pop(start, None)
+    return " ".join(terms)
 
 
 INDEX_DIR = "pagefind"
 """The search index's folder in the site."""
 
 
-def index_pages(pages: Mapping[PurePosixPath, bytes | Path], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
-    """The search index of ``pages`` (their bytes, or the file that holds them), as files of the
-    site, and the number of pages indexed. Pagefind runs on a temporary copy of the pages, so the
-    site itself is not touched until the build writes everything, index included, at once (an
-    incremental build writes in place: indexing the site after that would be too late to fail)."""
+def index_pages(pages: Mapping[str, bytes | str], shown: str) -> tuple[dict[PurePosixPath, bytes], int]:
+    """The search index of ``pages`` (by their path in the site: their bytes, or the name of the
+    file that holds them), as files of the site, and the number of pages indexed. Pagefind runs on
+    a temporary copy of the pages, so the site itself is not touched until the build writes
+    everything, index included, at once (an incremental build writes in place: indexing the site
+    after that would be too late to fail).
+
+    Pagefind runs once per edition (top folder): its memory grows with the pages of one run
+    (~0.25 MB a page), and each edition is a language index of its own anyway, so two runs give
+    the same files as one at about half the peak memory. Their shared files (``pagefind.js``…)
+    are the same bytes; their ``pagefind-entry.json`` lists are merged."""
     with tempfile.TemporaryDirectory(prefix="digestgen-search-") as tmp:
         site = Path(tmp)
         try:
-            for path, data in sorted(pages.items()):
-                target = site.joinpath(*path.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(data, Path):
+            for name, data in sorted(pages.items()):
+                target = os.path.join(tmp, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if isinstance(data, str):
                     try:
                         os.link(data, target)  # Pagefind only reads it
                     except OSError:
                         shutil.copyfile(data, target)
                 else:
-                    target.write_bytes(data)
+                    with open(target, "wb") as handle:
+                        handle.write(data)
         except OSError as exc:
             raise DigestError(Problem(shown, None, None, "", f"cannot write the site: {exc}")) from None
-        count = run_pagefind(site, shown)
-        index = site / INDEX_DIR
-        files = {PurePosixPath(INDEX_DIR, *p.relative_to(index).parts): p.read_bytes()
-                 for p in sorted(index.rglob("*")) if p.is_file()}
-    return files, count
+        files: dict[PurePosixPath, bytes] = {}
+        languages: dict[str, object] = {}
+        entry: dict[str, object] = {}
+        for part in sorted({name.split("/", 1)[0] for name in pages}):
+            output = f"{INDEX_DIR}.{part}"
+            run_pagefind(site, shown, glob=f"{part}/**/*.html", output=output)
+            index = site / output
+            for p in sorted(index.rglob("*")):
+                if not p.is_file():
+                    continue
+                name = PurePosixPath(INDEX_DIR, *p.relative_to(index).parts)
+                data = p.read_bytes()
+                if name.name == ENTRY:
+                    entry = json.loads(data)
+                    languages.update(entry["languages"])  # type: ignore[arg-type]
+                elif files.setdefault(name, data) != data:
+                    raise DigestError(Problem(shown, None, None, "", f"Pagefind wrote two different {name}"))
+        if entry:
+            entry["languages"] = dict(sorted(languages.items()))
+            files[PurePosixPath(INDEX_DIR, ENTRY)] = _entry_bytes(entry)
+    count = sum(int(language["page_count"]) for language in languages.values())  # type: ignore[index]
+    return dict(sorted(files.items())), count
 
 
-def run_pagefind(site: Path, shown: str = "") -> int:
-    """Index the written site with Pagefind (its own binary, from the ``pagefind[bin]`` wheel);
-    returns the number of pages indexed. Offline: Pagefind reads and writes local files only.
-    ``shown`` names the site in messages (the output folder, not its staging copy)."""
+ENTRY = "pagefind-entry.json"
+
+
+def run_pagefind(site: Path, shown: str = "", *, glob: str | None = None, output: str = INDEX_DIR) -> int:
+    """Index the written site (or the pages of it that ``glob`` matches) with Pagefind (its own
+    binary, from the ``pagefind[bin]`` wheel) into ``site/output``; returns the number of pages
+    indexed. Offline: Pagefind reads and writes local files only. ``shown`` names the site in
+    messages (the output folder, not its staging copy)."""
     shown = shown or display_path(site)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", INDEX_DIR]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", output]
+    if glob:
+        command += ["--glob", glob]
     for selector in NOT_INDEXED:
         command += ["--exclude-selectors", selector]
     try:
@@ -105,14 +150,14 @@ def run_pagefind(site: Path, shown: str = "") -> int:
         raise DigestError(Problem(shown, None, None, "",
                                   "Pagefind failed (is `pagefind[bin]` installed?): "
                                   + (detail[-1] if detail else f"exit status {done.returncode}")))
-    _sort_entry(site / "pagefind" / "pagefind-entry.json")
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    path = site / output / ENTRY
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    # Pagefind lists its languages in hash-map order, which changes from run to run; sorted, the
+    # same site gives the same bytes (pagefind.js reads it as JSON, order means nothing).
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    path.write_bytes(_entry_bytes(entry))
     return sum(int(language["page_count"]) for language in entry["languages"].values())
 
 
-def _sort_entry(path: Path) -> None:
-    """Pagefind lists its languages in hash-map order, which changes from run to run; sorted,
-    the same site gives the same bytes (pagefind.js reads it as JSON, order means nothing)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["languages"] = dict(sorted(data["languages"].items()))
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _entry_bytes(entry: Mapping[str, object]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -16,17 +16,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import Problem
-from .model import Content, Issue, Paper
+from .model import Catalog, Content, Issue, IssueHead, Paper, PaperHead
 
 _SEPARATORS = str.maketrans("", "", "-_")
 
 
+@functools.lru_cache(maxsize=4096)  # a site has few tags, used on thousands of papers
 def tag_key(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
     return "".join(folded.split())
 
 
-@functools.cache  # pure, and asked for every tag of every paper several times per build
+@functools.lru_cache(maxsize=4096)
 def tag_slug(text: str) -> str:
     # A leading "." would make a hidden folder (".net") that many hosts refuse to serve, or "..".
     return "".join(c if c.isalnum() or (c == "." and i) else f"_{ord(c):x}_" for i, c in enumerate(tag_key(text)))
@@ -37,39 +38,44 @@ class Tag:
     slug: str
     name: str
     """How the tag is shown: its most used spelling (ties: the one used first, oldest issue first)."""
-    papers: tuple[tuple[Issue, Paper], ...]
+    papers: tuple[tuple[IssueHead, PaperHead], ...]
     """Newest issue first, in the issue's order."""
 
 
-def collect_tags(content: Content) -> tuple[Tag, ...]:
+def collect_tags(content: Catalog) -> tuple[Tag, ...]:
     """Every tag of the site, sorted by slug."""
     spellings: dict[str, Counter[str]] = {}  # Counter keeps first-use order for ties
+    papers: dict[str, list[tuple[IssueHead, PaperHead]]] = {}
     for issue in reversed(content.issues):
         for paper in issue.papers:
             for text in paper.tags:
-                if tag_slug(text):
-                    spellings.setdefault(tag_slug(text), Counter())[text.strip()] += 1
-    papers: dict[str, list[tuple[Issue, Paper]]] = {}
-    for issue, paper in content.papers:
-        seen = set()
-        for text in paper.tags:
-            slug = tag_slug(text)
-            if slug and slug not in seen:
-                papers.setdefault(slug, []).append((issue, paper))
-                seen.add(slug)
+                slug = tag_slug(text)
+                if slug:
+                    spellings.setdefault(slug, Counter())[text.strip()] += 1
+    for issue in content.issues:
+        for paper in issue.papers:
+            seen = set()
+            for text in paper.tags:
+                slug = tag_slug(text)
+                if slug and slug not in seen:
+                    papers.setdefault(slug, []).append((issue, paper))
+                    seen.add(slug)
     return tuple(
         Tag(slug, spellings[slug].most_common(1)[0][0], tuple(papers[slug]))
         for slug in sorted(papers)
     )
 
 
-def near_duplicate_warnings(content: Content) -> list[Problem]:
+def near_duplicate_warnings(content: Content | Catalog) -> list[Problem]:
     """Tags one letter apart (``transformer``/``transformers``, ``llm``/``llms``) are probably one
     tag spelled two ways; the editor decides, so this warns and never merges."""
-    first: dict[str, tuple[Issue, Paper, str]] = {}
-    for issue, paper in content.papers:
-        for text in paper.tags:
-            first.setdefault(tag_key(text), (issue, paper, text))
+    first: dict[str, tuple[Issue | IssueHead, Paper | PaperHead, str]] = {}
+    for issue in content.issues:
+        for paper in issue.papers:
+            for text in paper.tags:
+                key = tag_key(text)
+                if key not in first:
+                    first[key] = (issue, paper, text)
     keys = sorted(k for k in first if k)
     problems = [Problem(issue.origin.path, paper.origin.line_of("tags"), None, f"{paper.origin.field}.tags",
                         f"tag {text!r} has no letters or digits; it is not shown", warning=True)

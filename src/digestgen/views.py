@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .errors import Problem
 from .markdown import Deferred, Markdown, plain
-from .model import Bilingual, Content, Issue, Lang, Origin, Paper
+from .model import Bilingual, Issue, IssueHead, Lang, Origin, Paper
 from .search import hangul_terms
 from .tags import Tag, tag_slug
 from .urls import Urls
@@ -99,12 +99,35 @@ class PaperView:
 
 
 @dataclass(frozen=True)
+class ListPaper:
+    """A paper as a list shows it (home, paper index, tag pages): its title and where it is."""
+
+    id: str
+    url: str
+    title: Pair
+    issue_url: str
+    issue_title: str
+
+
+@dataclass(frozen=True)
+class ListIssue:
+    """An issue as a list shows it: its title and its papers' titles. Made from an IssueHead, so a
+    list page does not change (nor get rendered again) when only a summary changes."""
+
+    key: str
+    url: str
+    title: str
+    draft: bool
+    papers: tuple[ListPaper, ...]
+
+
+@dataclass(frozen=True)
 class TagView:
     slug: str
     name: str
     url: str
     count: int
-    papers: tuple[PaperView, ...]
+    papers: tuple[ListPaper, ...]
     """Newest issue first."""
 
 
@@ -169,9 +192,9 @@ class ViewMaker:
         self._papers: dict[tuple[Lang, str], PaperView] = {}
         """Views by edition and paper id (unique): each paper appears on many pages and feeds."""
         self.warn = warn
-        self._issues: dict[tuple[Lang, int, int], tuple[Content, IssueView]] = {}
-        """Issue views already made: home, index, issue page, paper pages and feed share them."""
-        self._positions: tuple[Content | None, dict[int, int]] = (None, {})
+        self._issues: dict[tuple[Lang, int], tuple[Issue, IssueView]] = {}
+        """Issue views already made: issue page, paper pages and feed share them."""
+        self._lists: dict[tuple[Lang, int], tuple[IssueHead, ListIssue]] = {}
         self.provenance: dict[int, tuple[object, ...]] = {}
         """What each view was made from, by id(view): views are pure functions of these (and of the
         site-wide inputs), so the build cache fingerprints a view by them instead of walking it."""
@@ -241,8 +264,25 @@ class ViewMaker:
         return (cut.rsplit(" ", 1)[0] if " " in cut[DESCRIPTION_LENGTH // 2:] else cut) + "…"
 
     def tag(self, lang: Lang, tag: Tag) -> TagView:
-        return TagView(tag.slug, tag.name, self.urls.tag(lang, tag.slug), len(tag.papers),
-                       tuple(self.paper(lang, issue, paper) for issue, paper in tag.papers))
+        papers = tuple(self.list_paper(lang, head, paper.id) for head, paper in tag.papers)
+        view = TagView(tag.slug, tag.name, self.urls.tag(lang, tag.slug), len(tag.papers), papers)
+        self.provenance[id(view)] = ("TagView", lang, tag.slug, tag.name, tuple({id(h): h for h, _ in tag.papers}.values()))
+        return view
+
+    def list_issue(self, lang: Lang, head: IssueHead) -> ListIssue:
+        key = (lang, id(head))
+        if key not in self._lists:  # the head is kept in the value, so its id stays unique
+            url = self.urls.issue(lang, head.key)
+            title = head.title.get(lang)
+            view = ListIssue(head.key, url, title, head.draft, tuple(
+                ListPaper(p.id, self.urls.paper(lang, p.id), pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
+                          url, title) for p in head.papers))
+            self._lists[key] = (head, view)
+            self.provenance[id(view)] = ("ListIssue", lang, head)
+        return self._lists[key][1]
+
+    def list_paper(self, lang: Lang, head: IssueHead, paper_id: str) -> ListPaper:
+        return next(p for p in self.list_issue(lang, head).papers if p.id == paper_id)
 
     def issue_description(self, lang: Lang, issue: Issue) -> str:
         """An issue's intro when it has one, else its paper titles."""
@@ -251,17 +291,15 @@ class ViewMaker:
             return self.description(intro)
         return self.description(" · ".join(p.title.get(lang) or p.title.en for p in issue.papers))
 
-    def ref(self, lang: Lang, issue: Issue | None) -> IssueRef | None:
+    def ref(self, lang: Lang, issue: IssueHead | None) -> IssueRef | None:
         return IssueRef(self.urls.issue(lang, issue.key), issue.title.get(lang)) if issue else None
 
-    def issue(self, lang: Lang, content: Content, issue: Issue) -> IssueView:
-        key = (lang, id(content), id(issue))
-        if key not in self._issues:  # the content is kept in the value, so its id stays unique
-            index = self._position(content, issue)  # newest first
-            newer = content.issues[index - 1] if index > 0 else None
-            older = content.issues[index + 1] if index + 1 < len(content.issues) else None
+    def issue(self, lang: Lang, issue: Issue, newer: IssueHead | None, older: IssueHead | None) -> IssueView:
+        """The issue's view; ``newer`` and ``older`` are its neighbours on the site."""
+        key = (lang, id(issue))
+        if key not in self._issues:  # the issue is kept in the value, so its id stays unique
             view = self._make_issue(lang, issue, newer, older)
-            self._issues[key] = (content, view)
+            self._issues[key] = (issue, view)
             # Tag names are site-wide (one spelling per tag), so they come from other issues too.
             names = tuple(paper.tags for paper in view.papers)
             self.provenance[id(view)] = ("IssueView", lang, issue, view.newer, view.older, names)
@@ -269,12 +307,7 @@ class ViewMaker:
                 self.provenance[id(paper)] = ("PaperView", lang, issue, number, paper.tags)
         return self._issues[key][1]
 
-    def _position(self, content: Content, issue: Issue) -> int:
-        if self._positions[0] is not content:
-            self._positions = (content, {id(other): i for i, other in enumerate(content.issues)})
-        return self._positions[1][id(issue)]
-
-    def _make_issue(self, lang: Lang, issue: Issue, newer: Issue | None, older: Issue | None) -> IssueView:
+    def _make_issue(self, lang: Lang, issue: Issue, newer: IssueHead | None, older: IssueHead | None) -> IssueView:
         return IssueView(
             key=issue.key,
             url=self.urls.issue(lang, issue.key),
