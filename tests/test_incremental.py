@@ -333,3 +333,18 @@ def test_search_index_is_made_again_only_when_a_paper_page_changes(project: Proj
     result = build(project.config())
     assert result.search_seconds > 0 and result.search_pages == 2
     assert_same_as_clean(project, tmp_path / "again", "paper title")
+
+
+def test_search_index_can_follow_in_a_second_build(project: Project, tmp_path: Path) -> None:
+    # serve shows new pages first and indexes them right after; the cache remembers the index is behind
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    stamps = {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()}
+    project.add_issue("2023-11-13", papers=[paper(1, title={"ko": "새 제목", "en": "New title"})])
+    pages = build(project.config(), search=False)
+    assert pages.search_seconds == 0 and pages.written > 0
+    assert {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()} == stamps
+    indexed = build(project.config())
+    assert indexed.search_seconds > 0 and indexed.rendered == len(list((project.output / "pagefind").rglob("*.*")))
+    assert_same_as_clean(project, tmp_path, "search in a second build")
+    assert build(project.config()).rendered == 0

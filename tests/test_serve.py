@@ -210,7 +210,7 @@ def test_the_command_serves_until_ctrl_c(project: Project) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "digestgen", "serve", "--port", "0"], cwd=project.root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [proc.stdout.readline() for _ in range(2)]  # type: ignore[union-attr]
+        lines = [proc.stdout.readline() for _ in range(3)]  # rebuilt…, search index…, serving…  # type: ignore[union-attr]
         url = next(line.split()[1] for line in lines if line.startswith("serving "))
         assert url.startswith("http://127.0.0.1:") and url.endswith("/digest/")
         with urllib.request.urlopen(url + "en/") as res:

@@ -68,28 +68,32 @@ class Task:
     """What making it found out besides its files (papers.json: its fragments)."""
 
 
-def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None) -> BuildResult:
+def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None,
+          search: bool = True) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
     ``cache=False`` is a clean build: it ignores the build cache and deletes it (it would describe
     another site). A ``Session`` (for ``serve``: one per process, passed to every build) keeps the
     cache in memory instead of reading and writing its files each time. ``processes`` caps worker
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
-    validated like everything else, then left out unless ``config.drafts``."""
+    validated like everything else, then left out unless ``config.drafts``. ``search=False``
+    leaves the search index as it was (``serve`` shows the new pages first, then indexes them
+    with a second build: the cache remembers that the index is behind)."""
     # Loading makes many objects that live as long as the build: the cycle collector's passes over
     # them cost up to a third of a rebuild and free nothing. So it is off while loading, and what
     # was loaded is then frozen out of its sight (rendering makes garbage it must still collect).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, cache, processes, collecting)
+        return _build(config, cache, processes, collecting, search)
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
 
 
-def _build(config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool) -> BuildResult:
+def _build(config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool,
+           search: bool) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     output = config.output_dir.resolve()
@@ -111,7 +115,8 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     # The output folder is trusted to be what the last build wrote as long as its marker file is
     # the one that build left (files edited there by hand are not looked for: see README).
     intact = bool(previous.code) and previous.marker is not None and marker_stamp(output / MARKER) == previous.marker
-    if intact and previous.settings == settings and _digests(previous.inputs) == _digests(inputs):
+    if (intact and previous.settings == settings and _digests(previous.inputs) == _digests(inputs)
+            and not (search and previous.search_behind)):
         return _unchanged(previous, output, started)
     detail = (previous.detail or load_detail(store, previous)) if intact else Detail()
     intact = intact and detail.generation == previous.generation  # a lost or damaged detail: start afresh
@@ -203,10 +208,15 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     changed = {name: data for name, data in made.items() if not (intact and _same_bytes(output, name, data))}
     search_pages, search_seconds, search_files = int(previous.result.get("search_pages", 0)) if intact else 0, 0.0, detail.search  # type: ignore[call-overload]
     index_made = 0
+    behind = intact and previous.search_behind
+    due = behind or not (intact and detail.search and not any(name in changed for name in indexed)
+                         and set(indexed) == set(_indexed_before(detail)))
     if not indexed:
-        search_pages, search_files = 0, ()
-    elif not (intact and detail.search and not any(name in changed for name in indexed)
-              and set(indexed) == set(_indexed_before(detail))):
+        search_pages, search_files, behind = 0, (), False
+    elif due and not search:
+        behind = True  # the old index stays, as far as it goes, until a build with search
+    elif due:
+        behind = False
         search_started = time.perf_counter()
         files, search_pages = index_pages(
             {p: made[p] if p in made else os.path.join(output, p) for p in indexed},
@@ -254,6 +264,7 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
               "files": len(planned), "issues": len(catalog.issues), "papers": sum(len(head.papers) for head in catalog.issues),
               "drafts_left_out": left_out, "search_pages": search_pages}
     data = CacheData(code=code_digest(), inputs=inputs, settings=settings, marker=marker_stamp(output / MARKER),
+                     search_behind=behind,
                      result=result, warnings=warnings, detail=new_detail)
     if session is not None:
         session.data, session.path = data, store

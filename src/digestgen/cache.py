@@ -174,6 +174,8 @@ class CacheData:
     marker: tuple[int, int, int] | None = None
     """(inode, size, mtime) of the output folder's marker file: a site written by anything else
     (a clean build, a copy) has another, and then nothing of this cache is trusted."""
+    search_behind: bool = False
+    """The search index does not show the pages as they are (a build left it for later)."""
     result: dict[str, object] = field(default_factory=dict)
     """Counts of the last build, reported again by a build that finds nothing changed."""
     warnings: tuple[object, ...] = ()

@@ -106,8 +106,14 @@ class LiveSite:
         self.builds += 1
         out = self.workdir / "site"
         try:
-            result = build(self.make_config().override(output_dir=out, base_url=self.base_url, drafts=self.drafts),
-                           cache=self.session)
+            config = self.make_config().override(output_dir=out, base_url=self.base_url, drafts=self.drafts)
+            # Pages first: open pages reload as soon as they are made; the search index (seconds
+            # for a long archive) follows in a second build, before the next change is looked at.
+            result = build(config, cache=self.session, search=False)
+            self._swap(out, result)
+            indexed = build(config, cache=self.session)
+            if indexed.search_seconds:
+                print(f"search index updated in {indexed.search_seconds:.2f} s", flush=True)
         except DigestError as exc:
             message = "\n".join(str(p) for p in exc.problems)
             print(message, file=sys.stderr, flush=True)
@@ -115,7 +121,7 @@ class LiveSite:
             traceback.print_exc()
             message = f"internal error in digestgen (please report it): {exc!r}"
         else:
-            return self._swap(out, result)
+            return self.snapshot()
         with self._lock:
             self._state = Snapshot(self._state.root, self._state.generation, message)
         return self._state
