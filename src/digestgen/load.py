@@ -6,10 +6,12 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, timedelta
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
@@ -139,8 +141,9 @@ def parse_issue(source: SourceFile) -> Issue:
     if isinstance(raw_papers, list):
         if not raw_papers:
             r.error(("papers",), "needs at least one paper")
+        positions, text_lines = _per_paper(r.doc.positions), _per_paper(r.doc.text_lines)
         for index in range(len(raw_papers)):
-            paper = _parse_paper(r, source, ("papers", index))
+            paper = _parse_paper(r, source, ("papers", index), positions.get(index, {}), text_lines.get(index, {}))
             if paper is not None:
                 papers.append(paper)
     elif raw_papers is not None:
@@ -189,7 +192,22 @@ def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
     return ko.strip(), en.strip(), lines
 
 
-def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None:
+V = TypeVar("V")
+
+
+def _per_paper(entries: Mapping[FieldPath, V]) -> dict[int, dict[str, V]]:
+    """Entries under ``papers[i]`` by ``i``, keyed by field within the paper, in document order.
+    Grouped in one pass: each paper filtering the whole document was quadratic in the papers of a
+    week (~15 % of loading)."""
+    found: dict[int, dict[str, V]] = {}
+    for sub, value in entries.items():
+        if len(sub) > 2 and sub[0] == "papers" and isinstance(sub[1], int):
+            found.setdefault(sub[1], {})[format_field(sub[2:])] = value
+    return found
+
+
+def _parse_paper(r: Reader, source: SourceFile, path: FieldPath, positions: dict[str, tuple[int, int]],
+                 text_lines: dict[str, int]) -> Paper | None:
     if not r.mapping(path, PAPER_KEYS):  # title.en and summary.en are checked below
         return None
     title = r.bilingual(path + ("title",), required=("en",))
@@ -216,13 +234,6 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
         paper_id = slugify(title.en)
         if title.en and not paper_id:
             r.error(path + ("title", "en"), "cannot make an id from this title; give the paper an 'id'")
-    lines = {
-        format_field(sub[len(path):]): line
-        for sub, (line, _) in r.doc.positions.items()
-        if sub[: len(path)] == path and len(sub) > len(path)
-    }
-    text_lines = {format_field(sub[len(path):]): line for sub, line in r.doc.text_lines.items()
-                  if sub[: len(path)] == path and len(sub) > len(path)}
     return Paper(
         id=paper_id,
         title=title,
@@ -231,7 +242,8 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath) -> Paper | None
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
-        origin=Origin(source.display, r.line(path), MappingProxyType(lines), field=format_field(path),
+        origin=Origin(source.display, r.line(path), MappingProxyType({k: line for k, (line, _) in positions.items()}),
+                      field=format_field(path),
                       text_lines=MappingProxyType(text_lines)),
     )
 

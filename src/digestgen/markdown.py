@@ -65,21 +65,29 @@ class Markdown:
         md.core.ruler.push("emoji", _emoji)
         md.core.ruler.push("source_lines", _source_lines)
         self._md = md
-        self._blocks: dict[str, tuple[Markup, tuple[tuple[int, str], ...]]] = {}
-        """Rendered text and its warnings by source: one text is shown on several pages."""
+        self._done: dict[str, _Rendered] = {}
+        """Each text parsed once (one text is shown on several pages, and its words are wanted too)."""
+
+    def _rendered(self, text: str) -> _Rendered:
+        """The HTML, warnings and words of ``text``, from one parse: parsing is ~90 % of the cost
+        (rendering the tokens is the rest), and the words are read off the same tokens."""
+        done = self._done.get(text)
+        if done is None:
+            notes: list[tuple[int, str]] = []
+            env = {"warn": lambda line, message: notes.append((line, message))}
+            tokens = self._md.parse(text, env)
+            words = _words(tokens)
+            html = Markup(self._md.renderer.render(tokens, self._md.options, env))  # noqa: S704 - html is off; math is checked
+            done = self._done[text] = _Rendered(html, tuple(notes), words)
+        return done
 
     def block(self, text: str, warn: Warn | None = None) -> Markup:
         """Paragraphs, lists, tables…; ``warn`` hears about each problem every time (from the cache too)."""
-        if text not in self._blocks:
-            notes: list[tuple[int, str]] = []
-            env = {"warn": lambda line, message: notes.append((line, message))}
-            html = Markup(self._md.render(text, env))  # noqa: S704 - html is off; math is checked
-            self._blocks[text] = (html, tuple(notes))
-        html, found = self._blocks[text]
+        done = self._rendered(text)
         if warn is not None:
-            for line, message in found:
+            for line, message in done.notes:
                 warn(line, message)
-        return html
+        return done.html
 
     def inline(self, text: str, warn: Warn | None = None) -> Markup:
         """One line of inline Markdown, without a surrounding paragraph."""
@@ -87,25 +95,39 @@ class Markdown:
 
     def text(self, text: str) -> str:
         """The words of some Markdown without markup (descriptions, search words), blocks joined by spaces."""
-        words = []
-        for token in self._md.parse(text):
-            for child in token.children or ():
-                if child.type in ("text", "code_inline"):
-                    words.append(child.content)
-                elif child.type.startswith("math"):  # the words of $\textit{자기 개선}$, not its commands
-                    words.append(" " + re.sub(r"\\[A-Za-z]+|[{}^_$]", " ", child.content) + " ")
-                elif child.type in ("softbreak", "hardbreak"):
-                    words.append(" ")
-            if token.type.endswith("_close") and token.block:
+        return self._rendered(text).words
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    html: Markup
+    notes: tuple[tuple[int, str], ...]
+    """Warnings: line (0-based, within the text) and message."""
+    words: str
+
+
+def _words(tokens: Sequence[Token]) -> str:
+    words = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type.startswith("math"):  # the words of $\textit{자기 개선}$, not its commands
+                words.append(" " + re.sub(r"\\[A-Za-z]+|[{}^_$]", " ", child.content) + " ")
+            elif child.type in ("softbreak", "hardbreak"):
                 words.append(" ")
-        return " ".join("".join(words).split())
+        if token.type.endswith("_close") and token.block:
+            words.append(" ")
+    return " ".join("".join(words).split())
 
 
 @dataclass(frozen=True)
 class Deferred:
     """A Markdown block rendered only when a page shows it (Jinja calls ``__html__``). Views hold
-    these, so planning a build and fingerprinting what each page shows renders nothing, and pages
-    the build cache finds unchanged never pay for their Markdown. ``render`` (the one Markdown
+    these, so planning a build and fingerprinting what each page shows need no HTML, and pages the
+    build cache finds unchanged never pay for Markdown that only they show. (Texts whose words the
+    views need, for descriptions and search words, are parsed while planning anyway; that one
+    parse gives their HTML too, see ``Markdown._rendered``.) ``render`` (the one Markdown
     configuration, with where its warnings point) is not part of the value: the build cache
     fingerprints views by the file they come from (``ViewMaker.provenance``) or by their text."""
 

@@ -245,8 +245,9 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             self._problem(node, path, f"YAML tag {node.tag} is not allowed")
             return None
-        if node.tag != "tag:yaml.org,2002:str":
-            self.plain_scalars[path] = node.value
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # what the constructor would return, without its bookkeeping (most values are text)
+        self.plain_scalars[path] = node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
