@@ -22,7 +22,7 @@ from .errors import DigestError, Problem, display_path
 from .load import load_catalog, parse_issue
 from .model import Issue, IssueHead
 from .render import STRINGS_FILE, Group, Job, Renderer, file_bytecode_cache, load_assets, papers_json_header
-from .search import INDEX_DIR, index_pages
+from .search import index_pages
 from .source import read_source
 from .urls import Urls, check_unique_paths
 from .write import MARKER, check_output_dir, update_site, write_site

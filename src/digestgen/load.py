@@ -6,9 +6,8 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
-from datetime import date, timedelta
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
