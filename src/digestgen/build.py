@@ -142,7 +142,7 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         return memo[key]  # type: ignore[return-value]
 
     heads = {(head.path, head.digest): head for head in everything.issues}
-    digest = Digester(derived=renderer.views.provenance)  # views by what they were made from
+    digest = Digester()
     # Site-wide inputs: config, static files, UI strings. Templates count only for the files that use them.
     strings = config.templates_dir / STRINGS_FILE
     templates_prefix, content_prefix = os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "")

@@ -40,17 +40,12 @@ copyreg.pickle(MappingProxyType, lambda m: (_read_only, (dict(m),)))  # type: ig
 
 
 class Digester:
-    """Fingerprints of plain values, model objects and views, walked structurally.
+    """Fingerprints of plain values and model objects, walked structurally; each object once per
+    build (by identity). Views are not fingerprinted: pages are fingerprinted by what their views
+    are made from (``render.Group.key``, ``made_from``), which is far cheaper."""
 
-    Objects are digested once per build (by identity); ``known`` seeds objects whose digest is
-    already known, e.g. an issue by the bytes of the file it was parsed from."""
-
-    def __init__(self, known: Mapping[int, bytes] | None = None,
-                 derived: Mapping[int, tuple[object, ...]] | None = None) -> None:
+    def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
-        self._known = dict(known or {})
-        self._derived = derived or {}
-        """Objects digested by what they were made from (views by their model objects)."""
 
     def __call__(self, *values: object) -> bytes:
         h = hashlib.blake2b(digest_size=20)
@@ -71,14 +66,10 @@ class Digester:
             text = f"{type(value).__name__}:{value}".encode()
             return b"v" + len(text).to_bytes(2, "little") + text
         key = id(value)
-        if key in self._known:
-            return b"k" + self._known[key]
         if key in self._memo:
             return b"m" + self._memo[key][1]
         h = hashlib.blake2b(digest_size=20)
-        if key in self._derived:
-            h.update(b"p" + self._one(self._derived[key]))
-        elif hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
             h.update(b"d" + type(value).__qualname__.encode())
             for name in _field_names(type(value)):
                 h.update(self._one(getattr(value, name)))

@@ -129,7 +129,7 @@ class Deferred:
     views need, for descriptions and search words, are parsed while planning anyway; that one
     parse gives their HTML too, see ``Markdown._rendered``.) ``render`` (the one Markdown
     configuration, with where its warnings point) is not part of the value: the build cache
-    fingerprints views by the file they come from (``ViewMaker.provenance``) or by their text."""
+    fingerprints pages by the files their views come from, never by the views."""
 
     text: str
     render: Callable[[str], Markup] = field(compare=False, repr=False, metadata={"fingerprint": False})

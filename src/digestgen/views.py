@@ -195,9 +195,6 @@ class ViewMaker:
         self._issues: dict[tuple[Lang, int], tuple[Issue, IssueView]] = {}
         """Issue views already made: issue page, paper pages and feed share them."""
         self._lists: dict[tuple[Lang, int], tuple[IssueHead, ListIssue]] = {}
-        self.provenance: dict[int, tuple[object, ...]] = {}
-        """What each view was made from, by id(view): views are pure functions of these (and of the
-        site-wide inputs), so the build cache fingerprints a view by them instead of walking it."""
 
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
@@ -265,9 +262,7 @@ class ViewMaker:
 
     def tag(self, lang: Lang, tag: Tag) -> TagView:
         papers = tuple(self.list_paper(lang, head, paper.id) for head, paper in tag.papers)
-        view = TagView(tag.slug, tag.name, self.urls.tag(lang, tag.slug), len(tag.papers), papers)
-        self.provenance[id(view)] = ("TagView", lang, tag.slug, tag.name, tuple({id(h): h for h, _ in tag.papers}.values()))
-        return view
+        return TagView(tag.slug, tag.name, self.urls.tag(lang, tag.slug), len(tag.papers), papers)
 
     def list_issue(self, lang: Lang, head: IssueHead) -> ListIssue:
         key = (lang, id(head))
@@ -278,7 +273,6 @@ class ViewMaker:
                 ListPaper(p.id, self.urls.paper(lang, p.id), pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
                           url, title) for p in head.papers))
             self._lists[key] = (head, view)
-            self.provenance[id(view)] = ("ListIssue", lang, head)
         return self._lists[key][1]
 
     def list_paper(self, lang: Lang, head: IssueHead, paper_id: str) -> ListPaper:
@@ -300,11 +294,6 @@ class ViewMaker:
         if key not in self._issues:  # the issue is kept in the value, so its id stays unique
             view = self._make_issue(lang, issue, newer, older)
             self._issues[key] = (issue, view)
-            # Tag names are site-wide (one spelling per tag), so they come from other issues too.
-            names = tuple(paper.tags for paper in view.papers)
-            self.provenance[id(view)] = ("IssueView", lang, issue, view.newer, view.older, names)
-            for number, paper in enumerate(view.papers):
-                self.provenance[id(paper)] = ("PaperView", lang, issue, number, paper.tags)
         return self._issues[key][1]
 
     def _make_issue(self, lang: Lang, issue: Issue, newer: IssueHead | None, older: IssueHead | None) -> IssueView:
