@@ -178,10 +178,6 @@ class Catalog:
 
     issues: tuple[IssueHead, ...]
 
-    @property
-    def papers(self) -> tuple[tuple[IssueHead, PaperHead], ...]:
-        return tuple((issue, paper) for issue in self.issues for paper in issue.papers)
-
     def published(self) -> Catalog:
         return Catalog(issues=tuple(issue for issue in self.issues if not issue.draft))
 
