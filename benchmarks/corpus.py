@@ -24,11 +24,48 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "tests" / "fixtures" / "seed.txt"
 FIRST_WEEK = date(2020, 1, 6)  # a Monday
 PAPERS_PER_WEEK = 10
-TAGS = ("llm", "rag", "agents", "reasoning", "vision", "diffusion", "video", "speech", "code", "math",
-        "alignment", "rlhf", "safety", "evaluation", "benchmark", "efficiency", "quantization", "moe",
-        "long-context", "multimodal", "robotics", "retrieval", "prompting", "distillation", "survey",
-        "tokenization", "scaling", "hallucination", "embeddings", "fine-tuning", "data", "3d",
-        "graph", "time-series", "medicine", "science", "planning", "memory", "interpretability", "audio")
+TAGS = (
+    "llm",
+    "rag",
+    "agents",
+    "reasoning",
+    "vision",
+    "diffusion",
+    "video",
+    "speech",
+    "code",
+    "math",
+    "alignment",
+    "rlhf",
+    "safety",
+    "evaluation",
+    "benchmark",
+    "efficiency",
+    "quantization",
+    "moe",
+    "long-context",
+    "multimodal",
+    "robotics",
+    "retrieval",
+    "prompting",
+    "distillation",
+    "survey",
+    "tokenization",
+    "scaling",
+    "hallucination",
+    "embeddings",
+    "fine-tuning",
+    "data",
+    "3d",
+    "graph",
+    "time-series",
+    "medicine",
+    "science",
+    "planning",
+    "memory",
+    "interpretability",
+    "audio",
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +101,7 @@ class Words:
         text = SEED.read_text(encoding="utf-8")
         self.rng = rng
         self.ko = sorted(set(re.findall(r"[가-힣]+[가-힣A-Za-z()]*", text)))
-        self.en = sorted(set(w.lower() for w in re.findall(r"[A-Za-z][a-z]{2,}", text)))
+        self.en = sorted({w.lower() for w in re.findall(r"[A-Za-z][a-z]{2,}", text)})
 
     def text(self, words: list[str], length: int, sentence_every: int = 14) -> str:
         out: list[str] = []
@@ -93,24 +130,28 @@ def make_corpus(weeks: int, seed: int = 7) -> list[Week]:
             serial += 1
             title_en = words.text(words.en, words.around(60), 99).rstrip(".").title()
             has_abstract = rng.random() >= 0.2
-            papers.append(Paper(
-                id=f"p{serial:05d}-" + re.sub(r"[^a-z0-9]+", "-", title_en.lower())[:40].strip("-"),
-                title_ko=words.text(words.ko, words.around(35), 99).rstrip("."),
-                title_en=title_en,
-                summary_ko=words.text(words.ko, words.around(170)),
-                summary_en=words.text(words.en, words.around(370)),
-                abstract_ko=words.text(words.ko, words.around(680)) if has_abstract else "",
-                abstract_en=words.text(words.en, words.around(1400)) if has_abstract else "",
-                arxiv=f"https://arxiv.org/abs/{week:%y%m}.{rng.randrange(10000, 99999)}",
-                tweet=f"https://x.com/omarsar0/status/{rng.randrange(10**18, 2 * 10**18)}",
-                tags=tuple(sorted(rng.sample(TAGS, rng.randint(1, 3)))),
-            ))
-        result.append(Week(
-            week=week,
-            intro_ko=tuple(words.text(words.ko, words.around(330)) for _ in range(3)),  # type: ignore[arg-type]
-            intro_en=tuple(words.text(words.en, words.around(600)) for _ in range(3)),  # type: ignore[arg-type]
-            papers=tuple(papers),
-        ))
+            papers.append(
+                Paper(
+                    id=f"p{serial:05d}-" + re.sub(r"[^a-z0-9]+", "-", title_en.lower())[:40].strip("-"),
+                    title_ko=words.text(words.ko, words.around(35), 99).rstrip("."),
+                    title_en=title_en,
+                    summary_ko=words.text(words.ko, words.around(170)),
+                    summary_en=words.text(words.en, words.around(370)),
+                    abstract_ko=words.text(words.ko, words.around(680)) if has_abstract else "",
+                    abstract_en=words.text(words.en, words.around(1400)) if has_abstract else "",
+                    arxiv=f"https://arxiv.org/abs/{week:%y%m}.{rng.randrange(10000, 99999)}",
+                    tweet=f"https://x.com/omarsar0/status/{rng.randrange(10**18, 2 * 10**18)}",
+                    tags=tuple(sorted(rng.sample(TAGS, rng.randint(1, 3)))),
+                )
+            )
+        result.append(
+            Week(
+                week=week,
+                intro_ko=tuple(words.text(words.ko, words.around(330)) for _ in range(3)),  # type: ignore[arg-type]
+                intro_en=tuple(words.text(words.en, words.around(600)) for _ in range(3)),  # type: ignore[arg-type]
+                papers=tuple(papers),
+            )
+        )
     return result
 
 
@@ -125,6 +166,7 @@ def _block(text: str, indent: int) -> str:
 
 # --- digestgen -------------------------------------------------------------------------------
 
+
 def write_digestgen(corpus: list[Week], root: Path) -> None:
     for name in ("templates", "static"):
         shutil.copytree(REPO / name, root / name)
@@ -134,11 +176,27 @@ def write_digestgen(corpus: list[Week], root: Path) -> None:
     for week in corpus:
         lines = ["---", f"week: {week.key}", "papers:"]
         for p in week.papers:
-            lines += [f"  - id: {p.id}", "    title:", f"      ko: {_q(p.title_ko)}", f"      en: {_q(p.title_en)}",
-                      "    summary:", f"      ko: {_block(p.summary_ko, 8)}", f"      en: {_block(p.summary_en, 8)}"]
+            lines += [
+                f"  - id: {p.id}",
+                "    title:",
+                f"      ko: {_q(p.title_ko)}",
+                f"      en: {_q(p.title_en)}",
+                "    summary:",
+                f"      ko: {_block(p.summary_ko, 8)}",
+                f"      en: {_block(p.summary_en, 8)}",
+            ]
             if p.abstract_en:
-                lines += ["    abstract:", f"      ko: {_block(p.abstract_ko, 8)}", f"      en: {_block(p.abstract_en, 8)}"]
-            lines += ["    links:", f"      paper: {p.arxiv}", f"    tweet: {p.tweet}", f"    tags: [{', '.join(p.tags)}]"]
+                lines += [
+                    "    abstract:",
+                    f"      ko: {_block(p.abstract_ko, 8)}",
+                    f"      en: {_block(p.abstract_en, 8)}",
+                ]
+            lines += [
+                "    links:",
+                f"      paper: {p.arxiv}",
+                f"    tweet: {p.tweet}",
+                f"    tags: [{', '.join(p.tags)}]",
+            ]
         lines += ["---", "\n\n".join(week.intro_ko), "", "<!-- en -->", "", "\n\n".join(week.intro_en)]
         (issues / f"{week.key}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -236,11 +294,18 @@ def write_hugo(corpus: list[Week], root: Path) -> None:
         ids = ", ".join(_q(p.id) for p in week.papers)
         (root / "content" / "issues" / f"{week.key}.md").write_text(
             f"---\ntitle: {_q(f'[{week.key}] 이번 주의 주요 ML 논문')}\ndate: {week.key}\npapers: [{ids}]\n---\n"
-            + "\n\n".join(week.intro_ko) + "\n\n" + "\n\n".join(week.intro_en) + "\n", encoding="utf-8")
+            + "\n\n".join(week.intro_ko)
+            + "\n\n"
+            + "\n\n".join(week.intro_en)
+            + "\n",
+            encoding="utf-8",
+        )
         for p in week.papers:
             (root / "content" / "papers" / f"{p.id}.md").write_text(
                 f"---\ntitle: {_q(p.title_ko)}\ntitle_en: {_q(p.title_en)}\ndate: {week.key}\nweek: {week.key}\n"
-                f"tags: [{', '.join(_q(t) for t in p.tags)}]\n---\n" + _paper_body(p), encoding="utf-8")
+                f"tags: [{', '.join(_q(t) for t in p.tags)}]\n---\n" + _paper_body(p),
+                encoding="utf-8",
+            )
 
 
 # --- Pelican ---------------------------------------------------------------------------------
@@ -335,7 +400,9 @@ def write_pelican(corpus: list[Week], root: Path) -> None:
         for p in week.papers:
             (folder / f"{p.id}.md").write_text(
                 f"Title: {p.title_ko}\nTitle_en: {p.title_en}\nDate: {week.key}\nCategory: {week.key}\n"
-                f"Tags: {', '.join(p.tags)}\nSlug: {p.id}\n\n" + _paper_body(p), encoding="utf-8")
+                f"Tags: {', '.join(p.tags)}\nSlug: {p.id}\n\n" + _paper_body(p),
+                encoding="utf-8",
+            )
 
 
 def write_all(weeks: int, out: Path, seed: int = 7) -> None:

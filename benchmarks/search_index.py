@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from digestgen.search import NOT_INDEXED  # noqa: E402
+from digestgen.search import NOT_INDEXED
 
 
 def main() -> None:
@@ -39,8 +39,11 @@ def main() -> None:
         for selector in NOT_INDEXED:
             base += ["--exclude-selectors", selector]
         editions = sorted({page.relative_to(args.site).parts[0] for page in pages})
-        runs = ([base + ["--output-subdir", "pagefind"]] if args.one_run else
-                [base + ["--glob", f"{lang}/**/*.html", "--output-subdir", f"pagefind.{lang}"] for lang in editions])
+        runs = (
+            [base + ["--output-subdir", "pagefind"]]
+            if args.one_run
+            else [base + ["--glob", f"{lang}/**/*.html", "--output-subdir", f"pagefind.{lang}"] for lang in editions]
+        )
         started = time.perf_counter()
         for command in runs:
             subprocess.run(command, capture_output=True, check=True)
@@ -48,8 +51,10 @@ def main() -> None:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         size = sum(p.stat().st_size for p in Path(tmp).glob("pagefind*/**/*") if p.is_file())
         files = sum(1 for p in Path(tmp).glob("pagefind*/**/*") if p.is_file())
-    print(f"{len(pages)} pages, {len(runs)} run(s): wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, "
-          f"peak RSS {usage.ru_maxrss // 1024} MB, index {size / 1e6:.1f} MB in {files} files")
+    print(
+        f"{len(pages)} pages, {len(runs)} run(s): wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, "
+        f"peak RSS {usage.ru_maxrss // 1024} MB, index {size / 1e6:.1f} MB in {files} files"
+    )
 
 
 if __name__ == "__main__":

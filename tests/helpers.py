@@ -4,7 +4,6 @@ with content written from small dicts."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -26,8 +25,12 @@ def paper(n: int = 1, **fields: object) -> dict[str, object]:
     return data
 
 
-def issue_text(week: str = "2023-11-13", papers: list[dict[str, object]] | None = None,
-               body: str = "소개 글입니다.\n", **fields: object) -> str:
+def issue_text(
+    week: str = "2023-11-13",
+    papers: list[dict[str, object]] | None = None,
+    body: str = "소개 글입니다.\n",
+    **fields: object,
+) -> str:
     data: dict[str, object] = {"week": week, "papers": papers if papers is not None else [paper()]}
     data.update(fields)
     front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -71,22 +74,44 @@ class Project:
 
 
 # Formulas of the kinds papers use, so that the HTML checker sees the MathML they become.
-FORMULAS = ("With $\\sum_{i=1}^{n} x_i$, $\\mathbb{E}_{x \\sim p}[x]$, $\\hat{x} + \\mathcal{L}$, "
-            "$\\underbrace{a+b}_{c}$, $\\boxed{x}$, $\\|x\\|_2$, $\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$ and\n\n"
-            "$$\nf(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}\n$$\n\n"
-            "$$\n\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)\n$$")
+FORMULAS = (
+    "With $\\sum_{i=1}^{n} x_i$, $\\mathbb{E}_{x \\sim p}[x]$, $\\hat{x} + \\mathcal{L}$, "
+    "$\\underbrace{a+b}_{c}$, $\\boxed{x}$, $\\|x\\|_2$, $\\mathrm{softmax}(QK^T/\\sqrt{d_k})V$ and\n\n"
+    "$$\nf(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}\n$$\n\n"
+    "$$\n\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\left( \\frac{a}{b} \\right)\n$$"
+)
 
 
 def add_sample_issues(project: Project) -> None:
     """What the real content lacks: three weeks (so there are newer and older issues), a paper whose
     Korean is pending, links of every kind, emphasis next to Hangul and LaTeX that fails."""
     for n, week in enumerate(["2023-11-06", "2023-11-13", "2023-11-20"]):
-        papers = [paper(10 * n + 1, id=f"p{n}-first", links={"paper": "https://arxiv.org/abs/2311.00001",
-                                                              "code": "https://github.com/example/code"},
-                        tweet="https://x.com/example/status/1", tags=["rag", "agents"]),
-                  paper(10 * n + 2, id=f"p{n}-pending", title={"en": "Only English so far"},
-                        summary={"en": "An English summary with $x^2$ and a broken $\\unknown y$ formula."}),
-                  paper(10 * n + 3, id=f"p{n}-last", abstract={"ko": "$$\n\\frac{a}{b}\n$$\n\n| 표 | 값 |\n|---|---|\n| a | 1 |",
-                                                               "en": "Costs $5 and $10, about ~$9. " + FORMULAS})]
-        project.add_issue(week, papers=papers, source="https://example.org/original-post",
-                          body="**소개(intro)**는 여기에. :smile:\n<!-- en -->\nThe introduction. :smile:\n")
+        papers = [
+            paper(
+                10 * n + 1,
+                id=f"p{n}-first",
+                links={"paper": "https://arxiv.org/abs/2311.00001", "code": "https://github.com/example/code"},
+                tweet="https://x.com/example/status/1",
+                tags=["rag", "agents"],
+            ),
+            paper(
+                10 * n + 2,
+                id=f"p{n}-pending",
+                title={"en": "Only English so far"},
+                summary={"en": "An English summary with $x^2$ and a broken $\\unknown y$ formula."},
+            ),
+            paper(
+                10 * n + 3,
+                id=f"p{n}-last",
+                abstract={
+                    "ko": "$$\n\\frac{a}{b}\n$$\n\n| 표 | 값 |\n|---|---|\n| a | 1 |",
+                    "en": "Costs $5 and $10, about ~$9. " + FORMULAS,
+                },
+            ),
+        ]
+        project.add_issue(
+            week,
+            papers=papers,
+            source="https://example.org/original-post",
+            body="**소개(intro)**는 여기에. :smile:\n<!-- en -->\nThe introduction. :smile:\n",
+        )

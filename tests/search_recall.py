@@ -24,12 +24,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from browsing import CHROMIUM_FLAGS, SUBPATH, chromium_path, free_port, serve  # noqa: E402
-from helpers import FIXTURES, REPO  # noqa: E402
-
-from digestgen.build import build  # noqa: E402
-from digestgen.config import load_config  # noqa: E402
-from digestgen.search import run_pagefind  # noqa: E402
+from browsing import CHROMIUM_FLAGS, SUBPATH, chromium_path, free_port, serve
+from digestgen.build import build
+from digestgen.config import load_config
+from digestgen.search import run_pagefind
+from helpers import FIXTURES, REPO
 
 SEARCH = FIXTURES / "search"
 TERMS = re.compile(r'<div class="search-terms"[^>]*data-search-terms[^>]*>.*?</div>\n?', re.S)
@@ -119,15 +118,19 @@ def misses(found: dict[Query, set[str]]) -> list[str]:
 def table(results: dict[tuple[str, str, str], dict[Query, set[str]]]) -> str:
     queries = load_queries()
     counts = {lang: sum(1 for q in queries if q.lang == lang) for lang in ("ko", "en")}
-    lines = ["| edition | queries | plain Pagefind: recall (queries missing a paper) | digestgen | "
-             "results per query, plain → digestgen |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "| edition | queries | plain Pagefind: recall (queries missing a paper) | digestgen | "
+        "results per query, plain → digestgen |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for edition in ("ko", "en"):
         for lang, name in (("ko", "Korean"), ("en", "English")):
             plain, ours = results[("plain", edition, lang)], results[("digestgen", edition, lang)]
             cells = [f"{recall(found):.0%} ({len(misses(found))})" for found in (plain, ours)]
             sizes = [sum(map(len, found.values())) / len(found) for found in (plain, ours)]
-            lines.append(f"| `/{edition}/` | {counts[lang]} {name} | {cells[0]} | {cells[1]} | "
-                         f"{sizes[0]:.1f} → {sizes[1]:.1f} |")
+            lines.append(
+                f"| `/{edition}/` | {counts[lang]} {name} | {cells[0]} | {cells[1]} | {sizes[0]:.1f} → {sizes[1]:.1f} |"
+            )
     return "\n".join(lines)
 
 

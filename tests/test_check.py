@@ -6,23 +6,26 @@ import json
 
 import pytest
 
-from helpers import Project, issue_text, paper
 from digestgen.check import check, tag_key
 from digestgen.cli import main
+from helpers import Project, issue_text, paper
 
 
 def full_paper(n: int = 1, **fields: object) -> dict[str, object]:
     """A paper that raises no warning."""
-    data = paper(n, abstract={"ko": f"초록 {n}", "en": f"Abstract {n}"},
-                 links={"paper": f"https://arxiv.org/abs/2311.0000{n}"})
+    data = paper(
+        n, abstract={"ko": f"초록 {n}", "en": f"Abstract {n}"}, links={"paper": f"https://arxiv.org/abs/2311.0000{n}"}
+    )
     data.update(fields)
     return data
 
 
-def clean_issue(project: Project, week: str = "2023-11-13", papers: list[dict[str, object]] | None = None,
-                **fields: object) -> None:
-    project.write(f"{week}.md", issue_text(week, papers or [full_paper()], body="소개\n\n<!-- en -->\nIntro\n",
-                                           **fields))
+def clean_issue(
+    project: Project, week: str = "2023-11-13", papers: list[dict[str, object]] | None = None, **fields: object
+) -> None:
+    project.write(
+        f"{week}.md", issue_text(week, papers or [full_paper()], body="소개\n\n<!-- en -->\nIntro\n", **fields)
+    )
 
 
 def warnings(project: Project) -> list[str]:
@@ -63,11 +66,17 @@ def test_json_output(project: Project, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["check", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1 and data["ok"] is False and data["strict"] is False
-    assert data["errors"] == [{
-        "path": "content/issues/2023-11-20.md", "line": 4, "column": 3, "field": "papers[0].summary.en",
-        "message": "required", "severity": "error",
-        "text": "content/issues/2023-11-20.md:4:3: papers[0].summary.en: required",
-    }]
+    assert data["errors"] == [
+        {
+            "path": "content/issues/2023-11-20.md",
+            "line": 4,
+            "column": 3,
+            "field": "papers[0].summary.en",
+            "message": "required",
+            "severity": "error",
+            "text": "content/issues/2023-11-20.md:4:3: papers[0].summary.en: required",
+        }
+    ]
     assert data["warnings"] == []  # warnings need content that loads
 
 
@@ -83,7 +92,8 @@ def test_json_warnings(project: Project, capsys: pytest.CaptureFixture[str]) -> 
 def test_missing_translation(project: Project) -> None:
     clean_issue(project, papers=[full_paper(summary={"en": "Only English"}, title={"ko": "제목", "en": "Title"})])
     assert warnings(project) == [
-        "content/issues/2023-11-13.md:8: papers[0].summary.ko: warning: missing translation (the other language has text)"]
+        "content/issues/2023-11-13.md:8: papers[0].summary.ko: warning: missing translation (the other language has text)"
+    ]
 
 
 def test_same_paper_in_two_weeks(project: Project) -> None:
@@ -98,8 +108,9 @@ def test_same_paper_in_two_weeks(project: Project) -> None:
     ]
 
 
-@pytest.mark.parametrize(("a", "b"), [("LLM", "llm"), ("llm", "L L M"), ("retrieval augmented", "retrieval-augmented"),
-                                      ("RAG", "rag_")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("LLM", "llm"), ("llm", "L L M"), ("retrieval augmented", "retrieval-augmented"), ("RAG", "rag_")]
+)
 def test_near_duplicate_tags(project: Project, a: str, b: str) -> None:
     assert tag_key(a) == tag_key(b)
     clean_issue(project, papers=[full_paper(1, tags=[a]), full_paper(2, tags=[a]), full_paper(3, tags=[b, "other"])])
@@ -109,10 +120,14 @@ def test_near_duplicate_tags(project: Project, a: str, b: str) -> None:
 
 
 def test_http_links(project: Project) -> None:
-    clean_issue(project, source="http://example.org/post",
-                papers=[full_paper(tweet="http://x.com/a", summary={"ko": "요약 http://a.example/b", "en": "s"})])
-    assert sorted(w.split(": warning: ")[0].split(": ")[1] + ": " + w.split(": warning: ")[1]
-                  for w in warnings(project)) == [
+    clean_issue(
+        project,
+        source="http://example.org/post",
+        papers=[full_paper(tweet="http://x.com/a", summary={"ko": "요약 http://a.example/b", "en": "s"})],
+    )
+    assert sorted(
+        w.split(": warning: ")[0].split(": ")[1] + ": " + w.split(": warning: ")[1] for w in warnings(project)
+    ) == [
         "papers[0].summary.ko: http:// link http://a.example/b; use https:// if the site has it",
         "papers[0].tweet: http:// link; use https:// if the site has it",
         "source: http:// link; use https:// if the site has it",
@@ -120,7 +135,10 @@ def test_http_links(project: Project) -> None:
 
 
 def test_leftover_shortcode_and_latex(project: Project) -> None:
-    summary = {"ko": "좋아요 :smile: :not_an_emoji_xyz: 10:30:00 a:b:c", "en": "$\\unknown x$ and https://a.example/x:y:"}
+    summary = {
+        "ko": "좋아요 :smile: :not_an_emoji_xyz: 10:30:00 a:b:c",
+        "en": "$\\unknown x$ and https://a.example/x:y:",
+    }
     abstract = {"ko": "초록 $\\textit{자기 개선}$", "en": "Outside dollars: \\begin{align} x \\end{align}"}
     clean_issue(project, papers=[full_paper(summary=summary, abstract=abstract)])
     assert warnings(project) == [
@@ -133,10 +151,13 @@ def test_leftover_shortcode_and_latex(project: Project) -> None:
     ]  # known shortcodes, formulas that render, times, words with colons and URLs are fine
 
 
-@pytest.mark.parametrize(("written", "message"), [
-    ("yes", "YAML read 'yes' as true; write true, or \"yes\" if you meant text"),
-    ("off", "YAML read 'off' as false; write false, or \"off\" if you meant text"),
-])
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("yes", "YAML read 'yes' as true; write true, or \"yes\" if you meant text"),
+        ("off", "YAML read 'off' as false; write false, or \"off\" if you meant text"),
+    ],
+)
 def test_unquoted_values_yaml_turned_into_booleans(project: Project, written: str, message: str) -> None:
     text = issue_text(papers=[full_paper()], body="소개\n\n<!-- en -->\nIntro\n")
     project.write("2023-11-13.md", text.replace("---\n", f"---\ndraft: {written}\n", 1))
@@ -144,10 +165,14 @@ def test_unquoted_values_yaml_turned_into_booleans(project: Project, written: st
 
 
 def test_unquoted_number_in_text_field_is_an_error(project: Project) -> None:
-    project.write("2023-11-13.md", issue_text(papers=[full_paper()]).replace("- title:\n", "- id: 2311.09210\n  title:\n", 1))
+    project.write(
+        "2023-11-13.md", issue_text(papers=[full_paper()]).replace("- title:\n", "- id: 2311.09210\n  title:\n", 1)
+    )
     (error,) = check(project.config()).errors
-    assert str(error) == ("content/issues/2023-11-13.md:4:7: papers[0].id: must be text, but YAML read '2311.09210' "
-                          "as a number; quote it: \"2311.09210\"")
+    assert str(error) == (
+        "content/issues/2023-11-13.md:4:7: papers[0].id: must be text, but YAML read '2311.09210' "
+        'as a number; quote it: "2311.09210"'
+    )
 
 
 def test_render_warnings_are_included(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,8 +182,9 @@ def test_render_warnings_are_included(project: Project, monkeypatch: pytest.Monk
     original = Renderer.render
 
     def render(self: Renderer, content: object) -> object:
-        self.warnings.append(Problem("content/issues/2023-11-13.md", 9, 1, "papers[0].summary.en", "bad math",
-                                     warning=True))
+        self.warnings.append(
+            Problem("content/issues/2023-11-13.md", 9, 1, "papers[0].summary.en", "bad math", warning=True)
+        )
         return original(self, content)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Renderer, "render", render)
@@ -169,11 +195,14 @@ def test_render_warnings_are_included(project: Project, monkeypatch: pytest.Monk
 def test_drafts_are_checked_too(project: Project) -> None:
     project.add_issue(draft=True, papers=[{"title": {"en": "x"}}])
     assert [str(e) for e in check(project.config()).errors] == [
-        "content/issues/2023-11-13.md:4:3: papers[0].summary.en: required"]
+        "content/issues/2023-11-13.md:4:3: papers[0].summary.en: required"
+    ]
 
 
 def test_broken_settings_still_give_json(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     (project.root / "site.yaml").write_text("title: [\n", encoding="utf-8")
     assert main(["check", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert [e["text"] for e in data["errors"]] == ["site.yaml:2:1: YAML syntax error: expected the node content, but found '<stream end>'"]
+    assert [e["text"] for e in data["errors"]] == [
+        "site.yaml:2:1: YAML syntax error: expected the node content, but found '<stream end>'"
+    ]

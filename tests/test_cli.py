@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, Project
 from digestgen.cli import main
+from helpers import REPO, Project
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -68,8 +68,9 @@ def test_refuses_a_foreign_non_empty_folder(project: Project, capsys: pytest.Cap
 
 def test_build_py_runs_without_traceback_on_errors(project: Project) -> None:
     project.write("2023-11-13.md", "---\nweek: [\n---\n")
-    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=project.root,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py")], cwd=project.root, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("content/issues/2023-11-13.md:3:1: YAML syntax error")
@@ -82,8 +83,15 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("build", "new", "check", "serve"):
         assert f"    {command} " in out, command
-    for command, flag in (("build", "--drafts"), ("new", "--week"), ("check", "--strict"), ("check", "--format"),
-                          ("serve", "--port"), ("serve", "--host"), ("serve", "--no-drafts")):
+    for command, flag in (
+        ("build", "--drafts"),
+        ("new", "--week"),
+        ("check", "--strict"),
+        ("check", "--format"),
+        ("serve", "--port"),
+        ("serve", "--host"),
+        ("serve", "--no-drafts"),
+    ):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert flag in capsys.readouterr().out, (command, flag)
@@ -120,7 +128,8 @@ Intro with $a & b$.
 
 
 def test_bad_latex_warns_with_file_and_line_and_the_build_succeeds(
-        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     project.write("2023-11-13.md", BAD_MATH_ISSUE)
     assert main(["build"]) == 0
     captured = capsys.readouterr()

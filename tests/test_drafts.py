@@ -6,15 +6,18 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import Project, paper
 from digestgen.cli import main
+from helpers import Project, paper
 
 
 def built_text(project: Project) -> str:
     """Every file the build made from content (pages, feeds and any index or export), as text."""
     static = project.output / "static"
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(project.output.rglob("*"))
-                     if p.is_file() and static not in p.parents)
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(project.output.rglob("*"))
+        if p.is_file() and static not in p.parents
+    )
 
 
 def test_drafts_are_left_out_and_reported(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,8 +42,13 @@ def test_drafts_flag_includes_and_marks_them(project: Project, capsys: pytest.Ca
     project.add_issue("2023-11-20", papers=[paper(2, title={"en": "Draft paper"})], draft=True)
     assert main(["build", "--drafts"]) == 0
     assert capsys.readouterr().out.startswith("built 2 issues, 2 papers:")
-    for url, lang in (("ko/issues/2023-11-20/", "초안"), ("en/issues/2023-11-20/", "Draft"),
-                      ("en/papers/draft-paper/", "Draft"), ("en/", "Draft"), ("ko/papers/", "초안")):
+    for url, lang in (
+        ("ko/issues/2023-11-20/", "초안"),
+        ("en/issues/2023-11-20/", "Draft"),
+        ("en/papers/draft-paper/", "Draft"),
+        ("en/", "Draft"),
+        ("ko/papers/", "초안"),
+    ):
         marks = BeautifulSoup(project.read(url), "html5lib").select(".draft-mark")
         assert [m.get_text() for m in marks] == [lang], url
     assert BeautifulSoup(project.read("en/issues/2023-11-13/"), "html5lib").select(".draft-mark") == []

@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from bs4 import BeautifulSoup
 
 from digestgen.build import build
 from digestgen.config import load_config
@@ -23,8 +23,14 @@ from helpers import FIXTURES, REPO
 
 BASE = "https://example.org/digest/"
 SITE_ID = "tag:example.org,2023:ml-papers-digest"
-FEEDS = {"feed.xml": "rss20", "atom.xml": "atom10", "ko/feed.xml": "rss20", "ko/atom.xml": "atom10",
-         "en/feed.xml": "rss20", "en/atom.xml": "atom10"}
+FEEDS = {
+    "feed.xml": "rss20",
+    "atom.xml": "atom10",
+    "ko/feed.xml": "rss20",
+    "ko/atom.xml": "atom10",
+    "en/feed.xml": "rss20",
+    "en/atom.xml": "atom10",
+}
 RAG = "rag-pipeline-survey"
 
 
@@ -49,10 +55,11 @@ def html_pages(site: Path) -> list[Path]:
 def local(url: str) -> str:
     """Absolute URL of the site → its path below the output folder."""
     assert url.startswith(BASE), url
-    return unquote(url[len(BASE):])
+    return unquote(url[len(BASE) :])
 
 
 # Tags
+
 
 def test_tag_links_on_papers_lead_to_tag_pages_in_the_same_edition(site: Path) -> None:
     for lang in ("ko", "en"):
@@ -63,15 +70,16 @@ def test_tag_links_on_papers_lead_to_tag_pages_in_the_same_edition(site: Path) -
         for a in links:
             assert a["href"].startswith(f"/digest/{lang}/tags/")
             assert a["href"].isascii()  # Hangul is percent-encoded
-            assert (site / unquote(a["href"][len("/digest/"):]) / "index.html").is_file()
+            assert (site / unquote(a["href"][len("/digest/") :]) / "index.html").is_file()
 
 
 def test_case_and_spacing_variants_share_one_tag_page(site: Path) -> None:
     soup = soup_of(site, "en/tags/llm")
     listed = [a["href"] for a in soup.select("main ul.paper-list > li > a")]
     # LLM, llm and "L L M" are one tag; newest issue first, then the issue's order.
-    assert listed == [f"/digest/en/papers/{pid}/" for pid in
-                      (RAG, "reward-hacking-in-rlhf", "multimodal-llm-benchmark")]
+    assert listed == [
+        f"/digest/en/papers/{pid}/" for pid in (RAG, "reward-hacking-in-rlhf", "multimodal-llm-benchmark")
+    ]
     assert soup.h1.get_text() == "Tag: LLM"
 
 
@@ -99,6 +107,7 @@ def test_tag_pages_switch_language_to_the_same_tag(site: Path) -> None:
 
 # Feeds
 
+
 @pytest.mark.parametrize(("path", "version"), FEEDS.items())
 def test_every_feed_parses_newest_first_with_unique_ids_and_absolute_links(site: Path, path: str, version: str) -> None:
     feed = feedparser.parse((site / path).read_bytes())
@@ -125,7 +134,7 @@ def test_feed_channel_link_is_the_site_not_the_feed(site: Path, path: str) -> No
     feed = feedparser.parse((site / path).read_bytes())
     expected = BASE + (path.split("/")[0] + "/" if "/" in path else "")
     assert feed.feed.link == expected  # feedgen makes the last link() the channel link
-    self_links = [l.href for l in feed.feed.links if l.rel == "self"]
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_links == [BASE + path]
 
 
@@ -133,7 +142,9 @@ def test_feed_dates_carry_the_site_time_zone_and_come_from_content(site: Path) -
     raw = (site / "ko" / "feed.xml").read_text(encoding="utf-8")
     assert "<lastBuildDate>Sun, 26 Nov 2023 00:00:00 +0900</lastBuildDate>" in raw
     assert re.findall(r"<pubDate>([^<]+)</pubDate>", raw)[1:] == [
-        "Sun, 26 Nov 2023 00:00:00 +0900", "Sun, 19 Nov 2023 00:00:00 +0900"]
+        "Sun, 26 Nov 2023 00:00:00 +0900",
+        "Sun, 19 Nov 2023 00:00:00 +0900",
+    ]
     atom_raw = (site / "atom.xml").read_text(encoding="utf-8")
     assert "<updated>2023-11-26T00:00:00+09:00</updated>" in atom_raw
 
@@ -159,8 +170,9 @@ def test_json_feed_1_1(site: Path) -> None:
     assert data["home_page_url"] == BASE and data["feed_url"] == BASE + "feed.json"
     assert data["authors"] == [{"name": "이번 주의 주요 ML 논문 편집부"}]
     items = data["items"]
-    assert [i["id"] for i in items] == [f"{SITE_ID}:{lang}:issues:{week}" for week in ("2023-11-20", "2023-11-13")
-                                        for lang in ("ko", "en")]
+    assert [i["id"] for i in items] == [
+        f"{SITE_ID}:{lang}:issues:{week}" for week in ("2023-11-20", "2023-11-13") for lang in ("ko", "en")
+    ]
     assert all(i["date_published"].endswith("+09:00") for i in items)
     for item in items:
         refs = re.findall(r'href="([^"]*)"', item["content_html"])
@@ -186,15 +198,20 @@ def test_every_page_links_its_editions_feeds_own_language_first(site: Path) -> N
     for path in ("ko", "en", f"ko/papers/{RAG}", "en/tags/llm"):
         lang = path[:2]
         other = "en" if lang == "ko" else "ko"
-        links = [l["href"] for l in soup_of(site, path).select('head link[rel=alternate][type]')]
-        assert links[:4] == [BASE + f"{lang}/feed.xml", BASE + f"{lang}/atom.xml",
-                             BASE + f"{other}/feed.xml", BASE + f"{other}/atom.xml"]
+        links = [link["href"] for link in soup_of(site, path).select("head link[rel=alternate][type]")]
+        assert links[:4] == [
+            BASE + f"{lang}/feed.xml",
+            BASE + f"{lang}/atom.xml",
+            BASE + f"{other}/feed.xml",
+            BASE + f"{other}/atom.xml",
+        ]
         assert set(links[4:]) == {BASE + "feed.xml", BASE + "atom.xml", BASE + "feed.json"}
         for href in links:
             assert (site / local(href)).is_file()
 
 
 # Sitemap, robots, canonical, sharing
+
 
 def test_sitemap_lists_every_page_with_its_language_alternates(site: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -248,6 +265,7 @@ def test_paper_description_is_the_start_of_its_summary(site: Path) -> None:
 
 # papers.json
 
+
 def test_papers_json_has_every_paper_sorted_and_complete(site: Path) -> None:
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     assert data["version"] == 1 and data["site"] == BASE
@@ -258,8 +276,11 @@ def test_papers_json_has_every_paper_sorted_and_complete(site: Path) -> None:
     assert len({p["id"] for p in papers}) == 14
     rag = next(p for p in papers if p["id"] == RAG)
     assert rag["title"]["en"] == "A Survey of Retrieval-Augmented Generation Pipelines"
-    assert rag["arxiv"] == {"id": "2312.10997", "url": "https://arxiv.org/abs/2312.10997",
-                            "pdf": "https://arxiv.org/pdf/2312.10997"}
+    assert rag["arxiv"] == {
+        "id": "2312.10997",
+        "url": "https://arxiv.org/abs/2312.10997",
+        "pdf": "https://arxiv.org/pdf/2312.10997",
+    }
     assert [t["slug"] for t in rag["tags"]] == ["rag", "검색증강", "llm"]
     assert rag["urls"]["ko"] == BASE + f"ko/papers/{RAG}/"
     assert rag["links"]["paper"] == "https://arxiv.org/abs/2312.10997v5"
@@ -271,6 +292,7 @@ def test_papers_json_has_every_paper_sorted_and_complete(site: Path) -> None:
 
 # arXiv and BibTeX
 
+
 def test_arxiv_papers_show_their_id_and_pdf(site: Path) -> None:
     soup = soup_of(site, "en/papers/reward-hacking-in-rlhf")
     arxiv = soup.select_one(".cite .arxiv")
@@ -281,13 +303,15 @@ def test_arxiv_papers_show_their_id_and_pdf(site: Path) -> None:
 
 def test_bibtex_entry_per_paper(site: Path) -> None:
     bib = soup_of(site, f"ko/papers/{RAG}").select_one("pre.bibtex code").get_text()
-    assert bib == ("@misc{rag-pipeline-survey,\n"
-                   "  title = {{A Survey of Retrieval-Augmented Generation Pipelines}},\n"
-                   "  year = {2023},\n"
-                   "  eprint = {2312.10997},\n"
-                   "  archivePrefix = {arXiv},\n"
-                   "  url = {https://arxiv.org/abs/2312.10997},\n"
-                   "}\n")
+    assert bib == (
+        "@misc{rag-pipeline-survey,\n"
+        "  title = {{A Survey of Retrieval-Augmented Generation Pipelines}},\n"
+        "  year = {2023},\n"
+        "  eprint = {2312.10997},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2312.10997},\n"
+        "}\n"
+    )
     other = soup_of(site, "en/papers/morpheme-aware-tokenization").select_one("pre.bibtex code").get_text()
     assert "eprint" not in other and "url = {https://example.org/papers/morpheme-tokenization}" in other
     no_link = soup_of(site, "en/papers/emu-video-and-emu-edit").select_one("pre.bibtex code").get_text()
@@ -302,6 +326,7 @@ def test_bibtex_escapes_special_characters() -> None:
 
 # Search index
 
+
 def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ko": 14, "en": 14}
@@ -314,8 +339,10 @@ def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) ->
 
 
 def test_hidden_search_words_hold_korean_parts_in_both_editions(site: Path) -> None:
-    terms = {lang: set(soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split())
-             for lang in ("ko", "en")}
+    terms = {
+        lang: set(soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split())
+        for lang in ("ko", "en")
+    }
     # Korean pages leave out the pieces that start a shown word (검색증강생성, 생성기의): Pagefind has those.
     assert {"색증", "강생", "성기", "기의", "인서"} <= terms["ko"] and not {"검색", "생성"} & terms["ko"]
     assert {"검색", "색증", "증강", "강생", "생성", "성기", "기의", "인서"} <= terms["en"]  # 인서: 파이프라인 서베이
@@ -332,6 +359,7 @@ def test_search_box_on_every_edition_page(site: Path) -> None:
 
 
 # Failure and safety
+
 
 def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(project, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from digestgen import search
@@ -354,7 +382,7 @@ def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(project, monkey
 def test_tags_from_content_are_escaped_everywhere(project) -> None:  # type: ignore[no-untyped-def]
     from helpers import paper
 
-    project.add_issue(papers=[paper(1, tags=['<script>alert(1)</script>', 'a"b'])])
+    project.add_issue(papers=[paper(1, tags=["<script>alert(1)</script>", 'a"b'])])
     build(project.config())
     for path in ("ko/papers/paper-number-1/", "en/tags/"):
         html = project.read(path)
@@ -368,7 +396,16 @@ def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
 
     text = "CoN: 검색 증강 생성 모델을, 검색증강생성 뇌"
     assert hangul_terms([text]).split() == [
-        "검색", "색증", "증강", "강생", "생성", "성뇌", "모델", "델을", "뇌"]  # nothing across "CoN:" or "모델을,"
+        "검색",
+        "색증",
+        "증강",
+        "강생",
+        "생성",
+        "성뇌",
+        "모델",
+        "델을",
+        "뇌",
+    ]  # nothing across "CoN:" or "모델을,"
     # Korean pages show the words: pieces that start a shown word, and one-syllable words, are left out.
     assert hangul_terms([text], words=False).split() == ["색증", "강생", "성뇌", "델을"]
 
@@ -386,8 +423,9 @@ def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> Non
 
 
 @settings(max_examples=60)
-@given(st.lists(st.text(alphabet="검색증강생성모델을의 ", min_size=1, max_size=12), min_size=1, max_size=3),
-       st.booleans())
+@given(
+    st.lists(st.text(alphabet="검색증강생성모델을의 ", min_size=1, max_size=12), min_size=1, max_size=3), st.booleans()
+)
 def test_any_part_of_korean_text_is_found_as_its_bigrams(texts: list[str], korean_page: bool) -> None:
     """What Pagefind's prefix matching needs to find `생성` in `검색증강생성` and `검색증강` in
     `검색 증강`, with the browser asking for the query's two-syllable pieces (search.js `pieces`):
@@ -401,7 +439,7 @@ def test_any_part_of_korean_text_is_found_as_its_bigrams(texts: list[str], korea
         indexed += [word for text in texts for word in text.split()]
 
     def found(query: str) -> bool:
-        pieces = [query] if len(query) <= 2 else [query[i:i + 2] for i in range(len(query) - 1)]
+        pieces = [query] if len(query) <= 2 else [query[i : i + 2] for i in range(len(query) - 1)]
         return all(any(term.startswith(piece) for term in indexed) for piece in pieces)
 
     for text in texts:

@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import FIXTURES, REPO, Project, issue_text, paper
 from digestgen.check import check
 from digestgen.cli import main
 from digestgen.config import load_config
@@ -26,13 +25,26 @@ from digestgen.load import ISSUE_KEYS, PAPER_KEYS, load_content
 from digestgen.model import Content
 from digestgen.render import Renderer, load_assets
 from digestgen.urls import Urls
+from helpers import FIXTURES, REPO, Project, issue_text, paper
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data", "ping")
-_NEVER = ("iframe", "object", "embed", "base", "frame", "frameset", "applet", "img", "video", "audio",
-          "style", "template")  # the templates' own search form and buttons: their URLs are checked below
+_NEVER = (
+    "iframe",
+    "object",
+    "embed",
+    "base",
+    "frame",
+    "frameset",
+    "applet",
+    "img",
+    "video",
+    "audio",
+    "style",
+    "template",
+)  # the templates' own search form and buttons: their URLs are checked below
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -42,8 +54,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def own_scripts() -> set[str]:
     """Inline scripts of the templates themselves (the landing page's redirect), from a benign build."""
     outputs = Renderer(CONFIG, load_assets(CONFIG.static_dir, Urls(CONFIG.base_url))).render(Content(issues=()))
-    return {el.string for o in outputs if o.path.suffix == ".html"
-            for el in BeautifulSoup(o.data, "html5lib").find_all("script") if el.string}
+    return {
+        el.string
+        for o in outputs
+        if o.path.suffix == ".html"
+        for el in BeautifulSoup(o.data, "html5lib").find_all("script")
+        if el.string
+    }
 
 
 def active_parts(html: str, base_path: str, *, page: bool = True) -> list[str]:
@@ -51,7 +68,7 @@ def active_parts(html: str, base_path: str, *, page: bool = True) -> list[str]:
     found = []
     for el in BeautifulSoup(html, "html5lib").find_all(True):
         name = el.name.lower()
-        ours = el.get("src", "").startswith(base_path + "static/") and not el.string or el.string in OWN_SCRIPTS
+        ours = (el.get("src", "").startswith(base_path + "static/") and not el.string) or el.string in OWN_SCRIPTS
         if name == "script" and not (page and ours):
             found.append(str(el)[:80])
         if name in _NEVER or (name == "meta" and el.get("http-equiv")) or (name == "link" and not page):
@@ -87,8 +104,9 @@ def active_in_feed(data: bytes, base_path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_content_keeps_the_previous_site(case: Path, project: Project,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_content_keeps_the_previous_site(
+    case: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     project.add_issue()
     assert main(["build"]) == 0
     before = snapshot(project.output)
@@ -99,8 +117,9 @@ def test_invalid_content_keeps_the_previous_site(case: Path, project: Project,
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_a_huge_file_is_refused_in_bounded_time_and_memory(project: Project,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_huge_file_is_refused_in_bounded_time_and_memory(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project.root / "content" / "issues" / "2023-11-13.md"
     with path.open("wb") as handle:
         handle.write(b"---\nweek: 2023-11-13\npapers:\n")
@@ -114,7 +133,8 @@ def test_a_huge_file_is_refused_in_bounded_time_and_memory(project: Project,
     assert time.perf_counter() - started < 5
     assert peak < 16 * 1024 * 1024  # reads at most the 4 MiB limit, not the whole file
     assert capsys.readouterr().err.splitlines()[0] == (
-        "content/issues/2023-11-13.md: file is 37.2 MiB; the limit is 4 MiB (one week's file is usually under 100 KiB)")
+        "content/issues/2023-11-13.md: file is 37.2 MiB; the limit is 4 MiB (one week's file is usually under 100 KiB)"
+    )
 
 
 # --- HTML and script in every field: escaped, never active ------------------------------------
@@ -123,16 +143,29 @@ EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript
 
 
 def test_html_in_every_field_is_harmless_in_pages_and_feed(project: Project) -> None:
-    md_evil = EVIL + "\n\n[click](javascript:alert(4)) [data](data:text/html,x) <iframe src=//evil.example>\n" \
-              "[quote](https://a.example/\"onmouseover=\"alert(5)) ![img](https://evil.example/x.png)\n"
-    project.write("2023-11-13.md", issue_text(
-        title={"ko": EVIL, "en": EVIL},
-        notice={"ko": md_evil, "en": md_evil},
-        papers=[paper(1, id="evil", title={"ko": EVIL, "en": EVIL}, summary={"ko": md_evil, "en": md_evil},
-                      abstract={"ko": md_evil, "en": md_evil}, tags=[EVIL, "<b>bold</b>"],
-                      links={"paper": "https://a.example/?q=%3Cscript%3E&x=1", "code": "https://a.example/code"})],
-        body=md_evil + "\n<!-- en -->\n" + md_evil,
-    ))
+    md_evil = (
+        EVIL + "\n\n[click](javascript:alert(4)) [data](data:text/html,x) <iframe src=//evil.example>\n"
+        '[quote](https://a.example/"onmouseover="alert(5)) ![img](https://evil.example/x.png)\n'
+    )
+    project.write(
+        "2023-11-13.md",
+        issue_text(
+            title={"ko": EVIL, "en": EVIL},
+            notice={"ko": md_evil, "en": md_evil},
+            papers=[
+                paper(
+                    1,
+                    id="evil",
+                    title={"ko": EVIL, "en": EVIL},
+                    summary={"ko": md_evil, "en": md_evil},
+                    abstract={"ko": md_evil, "en": md_evil},
+                    tags=[EVIL, "<b>bold</b>"],
+                    links={"paper": "https://a.example/?q=%3Cscript%3E&x=1", "code": "https://a.example/code"},
+                )
+            ],
+            body=md_evil + "\n<!-- en -->\n" + md_evil,
+        ),
+    )
     assert main(["build"]) == 0
     base = Urls(project.config().base_url).base_path
     pages = sorted(project.output.rglob("*.html"))
@@ -153,14 +186,25 @@ def test_html_in_every_field_is_harmless_in_pages_and_feed(project: Project) -> 
 
 # --- property-based -----------------------------------------------------------------------------
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
-                     st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)))
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+)
 _keys = st.one_of(st.sampled_from((*ISSUE_KEYS, *PAPER_KEYS, "ko", "en", "paper")), st.text(max_size=10))
-_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                          st.dictionaries(_keys, inner, max_size=5)), max_leaves=25)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=5)),
+    max_leaves=25,
+)
 _papers = st.lists(st.dictionaries(st.sampled_from(PAPER_KEYS), _values, max_size=7), max_size=3)
-_front = st.fixed_dictionaries({"week": st.one_of(st.just(date(2023, 11, 13)), _values), "papers": _papers},
-                               optional={key: _values for key in ISSUE_KEYS if key not in ("week", "papers")})
+_front = st.fixed_dictionaries(
+    {"week": st.one_of(st.just(date(2023, 11, 13)), _values), "papers": _papers},
+    optional={key: _values for key in ISSUE_KEYS if key not in ("week", "papers")},
+)
 
 
 def _render(project: Project) -> None:
@@ -187,15 +231,78 @@ def test_arbitrary_file_text_builds_or_fails_cleanly(project: Project, text: str
         assert exc.problems
 
 
-_tokens = st.sampled_from(["<", ">", "\"", "'", "&", "=", "/", ":", "(", ")", "[", "]", "!", "`", " ", "\n", "\\",
-                           "script", "img", "onerror", "onload", "javascript:", "data:", "vbscript:", "href", "src",
-                           "http://a.example/", "<!--", "-->", "<![CDATA[", "]]>", "{{", "}}", "{%", "$", "\\(",
-                           ":smile:", "*", "#", "|", "iframe", "svg", "math", "style", "&#x6a;", "&lt;", "\u2028"])
+_tokens = st.sampled_from(
+    [
+        "<",
+        ">",
+        '"',
+        "'",
+        "&",
+        "=",
+        "/",
+        ":",
+        "(",
+        ")",
+        "[",
+        "]",
+        "!",
+        "`",
+        " ",
+        "\n",
+        "\\",
+        "script",
+        "img",
+        "onerror",
+        "onload",
+        "javascript:",
+        "data:",
+        "vbscript:",
+        "href",
+        "src",
+        "http://a.example/",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "{{",
+        "}}",
+        "{%",
+        "$",
+        "\\(",
+        ":smile:",
+        "*",
+        "#",
+        "|",
+        "iframe",
+        "svg",
+        "math",
+        "style",
+        "&#x6a;",
+        "&lt;",
+        "\u2028",
+    ]
+)
 _hostile_text = st.one_of(st.text(max_size=80), st.lists(_tokens, max_size=25).map("".join))
-_FIELDS = ["issue.title.ko", "issue.title.en", "issue.notice.ko", "issue.notice.en", "issue.source", "intro.ko",
-           "intro.en", "paper.title.ko", "paper.title.en", "paper.summary.ko", "paper.summary.en",
-           "paper.abstract.ko", "paper.abstract.en", "paper.tags", "paper.links.code", "paper.links.label",
-           "paper.tweet", "paper.id"]
+_FIELDS = [
+    "issue.title.ko",
+    "issue.title.en",
+    "issue.notice.ko",
+    "issue.notice.en",
+    "issue.source",
+    "intro.ko",
+    "intro.en",
+    "paper.title.ko",
+    "paper.title.en",
+    "paper.summary.ko",
+    "paper.summary.en",
+    "paper.abstract.ko",
+    "paper.abstract.en",
+    "paper.tags",
+    "paper.links.code",
+    "paper.links.label",
+    "paper.tweet",
+    "paper.id",
+]
 
 
 @settings(PROPERTY, max_examples=25)  # each example parses every page with html5lib (~0.5 s)
@@ -219,8 +326,7 @@ def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: st
         target[name] = {**(target.get(name) or {"ko": "기본", "en": "Default"}), lang: text}  # type: ignore[dict-item]
     else:
         (issue if where == "issue" else p)[rest] = text
-    project.write("2023-11-13.md", issue_text(papers=[p], body=f"{body['ko']}\n\n<!-- en -->\n{body['en']}\n",
-                                              **issue))
+    project.write("2023-11-13.md", issue_text(papers=[p], body=f"{body['ko']}\n\n<!-- en -->\n{body['en']}\n", **issue))
     config = project.config()
     try:
         content = load_content(config.content_dir)

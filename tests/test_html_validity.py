@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 from browsing import require_or_skip
-from helpers import REPO, Project, add_sample_issues
 from digestgen.build import build
 from digestgen.config import load_config
+from helpers import REPO, Project, add_sample_issues
 
 VNU_JAR = REPO / ".cache" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -43,7 +43,10 @@ def test_every_page_passes_the_nu_html_checker(tmp_path: Path) -> None:
 
     result = subprocess.run([*command, *map(str, pages)], capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '?').removeprefix('file:').removeprefix(str(tmp_path))}:{m.get('lastLine')}: "
-              f"{m.get('message')}" for m in messages if m.get("type") in ("error", "non-document-error")]
+    errors = [
+        f"{m.get('url', '?').removeprefix('file:').removeprefix(str(tmp_path))}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
     assert errors == [], "\n".join(errors)
     assert result.returncode == 0

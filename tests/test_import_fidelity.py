@@ -15,9 +15,9 @@ import emoji
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 
-from helpers import FIXTURES, Project
 from digestgen.build import build
 from digestgen.cli import main
+from helpers import FIXTURES, Project
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MARKERS = {"소개", "논문 소개", "논문 초록", "논문 링크", "더 읽어보기", "원문"}

@@ -59,13 +59,17 @@ class Editor:
     def _paper(self) -> dict[str, object]:
         self.serial += 1
         n = self.serial
-        fields: dict[str, object] = {"tags": self.rng.sample(["llm", "rag", "vision", "agents"], self.rng.randint(0, 2))}
+        fields: dict[str, object] = {
+            "tags": self.rng.sample(["llm", "rag", "vision", "agents"], self.rng.randint(0, 2))
+        }
         if self.rng.random() < 0.7:
             fields["abstract"] = {"ko": f"초록 {n} *강조*", "en": f"Abstract {n} with `code`"}
         return paper(n, **fields)
 
     def save(self, key: str) -> None:
-        self.project.write(f"{key}.md", issue_text(key, papers=self.weeks[key], body=f"소개 {key}\n\n<!-- en -->\nIntro {key}\n"))
+        self.project.write(
+            f"{key}.md", issue_text(key, papers=self.weeks[key], body=f"소개 {key}\n\n<!-- en -->\nIntro {key}\n")
+        )
 
     def add_issue(self) -> str:
         free = [week(n) for n in range(40) if week(n) not in self.weeks]
@@ -80,7 +84,10 @@ class Editor:
         what = self.rng.choice(["title", "summary", "add paper", "drop paper"])
         if what == "title":
             target = self.rng.choice(papers)
-            target["title"] = {"ko": f"바뀐 제목 {self.rng.randrange(1000)}", "en": f"Changed title {self.rng.randrange(1000)}"}
+            target["title"] = {
+                "ko": f"바뀐 제목 {self.rng.randrange(1000)}",
+                "en": f"Changed title {self.rng.randrange(1000)}",
+            }
         elif what == "summary":
             self.rng.choice(papers)["summary"] = {"ko": f"새 요약 {self.rng.randrange(1000)}", "en": "New summary"}
         elif what == "add paper" or len(papers) == 1:
@@ -99,21 +106,26 @@ class Editor:
     def change_template(self) -> str:
         name = self.rng.choice(["paper.html", "home.html", "issue.html", "papers.html", "feed_item.html"])
         path = self.project.root / "templates" / name
-        path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {self.rng.randrange(1000)} #}}x\n",
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"{{# edit {self.rng.randrange(1000)} #}}x\n", encoding="utf-8"
+        )
         return f"template {name}"
 
     def change_strings(self) -> str:
         path = self.project.root / "templates" / "strings.yaml"
         n = self.rng.randrange(1000)
-        path.write_text(path.read_text(encoding="utf-8").replace("  summary: ", f"  summary: {n} ", 2), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("  summary: ", f"  summary: {n} ", 2), encoding="utf-8"
+        )
         return "strings"
 
     def step(self) -> str:
         if len(self.weeks) < 2:
             return self.add_issue()
-        action = self.rng.choices([self.add_issue, self.change_issue, self.delete_issue, self.change_template,
-                                   self.change_strings], weights=[3, 5, 2, 1, 1])[0]
+        action = self.rng.choices(
+            [self.add_issue, self.change_issue, self.delete_issue, self.change_template, self.change_strings],
+            weights=[3, 5, 2, 1, 1],
+        )[0]
         return action()
 
 
@@ -152,9 +164,19 @@ def test_one_edit_renders_its_pages_and_writes_only_changed_files(project: Proje
     written = changed(before, tree(project.output))
     assert result.written == len(written)
     assert site_files(written) == {
-        "ko/issues/2023-11-13/index.html", "en/issues/2023-11-13/index.html", "ko/papers/paper-number-12/index.html",
-        "en/papers/paper-number-12/index.html", "feed.xml", "atom.xml", "feed.json", "ko/feed.xml", "ko/atom.xml",
-        "en/feed.xml", "en/atom.xml", "papers.json"}
+        "ko/issues/2023-11-13/index.html",
+        "en/issues/2023-11-13/index.html",
+        "ko/papers/paper-number-12/index.html",
+        "en/papers/paper-number-12/index.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "ko/feed.xml",
+        "ko/atom.xml",
+        "en/feed.xml",
+        "en/atom.xml",
+        "papers.json",
+    }
     assert any(name.startswith("pagefind/") for name in written)
     # of the rendered files (the index is remade whole), only those showing that issue are made again
     index = len([name for name in tree(project.output) if name.startswith("pagefind/")])
@@ -172,8 +194,12 @@ def test_deleted_issue_removes_its_pages(project: Project, tmp_path: Path) -> No
     result = build(project.config())
     gone = before - set(tree(project.output))
     assert result.removed == len(gone)
-    assert site_files(gone) == {"ko/issues/2023-11-20/index.html", "en/issues/2023-11-20/index.html",
-                                "ko/papers/paper-number-2/index.html", "en/papers/paper-number-2/index.html"}
+    assert site_files(gone) == {
+        "ko/issues/2023-11-20/index.html",
+        "en/issues/2023-11-20/index.html",
+        "ko/papers/paper-number-2/index.html",
+        "en/papers/paper-number-2/index.html",
+    }
     assert not (project.output / "ko" / "issues" / "2023-11-20").exists()
     assert_same_as_clean(project, tmp_path, "delete")
 
@@ -214,8 +240,14 @@ def test_corrupt_cache_is_ignored(project: Project, tmp_path: Path, damage: str)
     build(project.config())
     store = cache_path(project.output) / ("state" if damage in ("garbage", "empty") else "detail")
     raw = store.read_bytes()
-    store.write_bytes({"garbage": b"not a cache at all", "truncated": raw[: len(raw) // 2],
-                       "flipped": raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:], "empty": b""}[damage])
+    store.write_bytes(
+        {
+            "garbage": b"not a cache at all",
+            "truncated": raw[: len(raw) // 2],
+            "flipped": raw[:-10] + bytes([raw[-10] ^ 1]) + raw[-9:],
+            "empty": b"",
+        }[damage]
+    )
     project.add_issue("2023-11-13", papers=[paper(1, title={"ko": "새 제목", "en": "New title"})])
     result = build(project.config())
     assert result.rendered == result.files  # nothing trusted from the damaged cache
@@ -253,12 +285,15 @@ def test_config_change_rebuilds_what_uses_it(project: Project, tmp_path: Path) -
     written = changed(before, tree(project.output))
     assert result.written == len(written)
     # every page, feed, sitemap, robots.txt and papers.json name the base URL; static files do not
-    assert {name for name in site_files(set(before)) if not name.startswith("static/")} - written <= {".digestgen-output"}
+    assert {name for name in site_files(set(before)) if not name.startswith("static/")} - written <= {
+        ".digestgen-output"
+    }
     assert "https://other.example/ko/" in project.read("ko/")
 
 
-def test_parallel_build_is_identical_to_serial(project: Project, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_build_is_identical_to_serial(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for n in range(6):
         project.add_issue(week(n), papers=[paper(10 * n + i) for i in range(3)])
     monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
@@ -269,11 +304,14 @@ def test_parallel_build_is_identical_to_serial(project: Project, tmp_path: Path,
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
 
 
-def test_parallel_build_reports_template_errors(project: Project, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_build_reports_template_errors(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for n in range(3):
         project.add_issue(week(n), papers=[paper(n)])
-    (project.root / "templates" / "paper.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
+    (project.root / "templates" / "paper.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}"
+    )
     monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
     with pytest.raises(DigestError) as exc:
         build(project.config(), cache=False, processes=2)

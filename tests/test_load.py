@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, Project, issue_text, paper
 from digestgen.cli import main
 from digestgen.errors import DigestError
 from digestgen.load import load_content, slugify
+from helpers import FIXTURES, Project, issue_text, paper
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_content_reports_exact_messages(case: Path, project: Project,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_content_reports_exact_messages(
+    case: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.rmtree(project.root / "content" / "issues")
     shutil.copytree(case / "issues", project.root / "content" / "issues")
     assert main(["build"]) == 1
@@ -31,8 +32,13 @@ def test_invalid_content_reports_exact_messages(case: Path, project: Project,
 
 
 def test_valid_issue_loads_with_defaults(project: Project) -> None:
-    project.add_issue(papers=[paper(1, links={"code": "https://github.com/a/b", "paper": "https://arxiv.org/abs/2311.09210"},
-                                    tags=["rag"])])
+    project.add_issue(
+        papers=[
+            paper(
+                1, links={"code": "https://github.com/a/b", "paper": "https://arxiv.org/abs/2311.09210"}, tags=["rag"]
+            )
+        ]
+    )
     content = load_content(project.root / "content")
     (issue,) = content.issues
     assert issue.week_end.isoformat() == "2023-11-19"
@@ -70,14 +76,20 @@ def test_errors_of_all_files_come_together(project: Project) -> None:
     project.write("2023-11-20.md", "no front matter\n")
     with pytest.raises(DigestError) as exc:
         load_content(project.root / "content")
-    assert sorted({p.path for p in exc.value.problems}) == ["content/issues/2023-11-13.md", "content/issues/2023-11-20.md"]
+    assert sorted({p.path for p in exc.value.problems}) == [
+        "content/issues/2023-11-13.md",
+        "content/issues/2023-11-20.md",
+    ]
 
 
-@pytest.mark.parametrize(("title", "slug"), [
-    ("Chain-of-Note: Enhancing Robustness", "chain-of-note-enhancing-robustness"),
-    ("Ému  Vidéo & Edit!", "emu-video-edit"),
-    ("x" * 50 + " " + "y" * 50, "x" * 50),
-    ("한국어만", ""),
-])
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Chain-of-Note: Enhancing Robustness", "chain-of-note-enhancing-robustness"),
+        ("Ému  Vidéo & Edit!", "emu-video-edit"),
+        ("x" * 50 + " " + "y" * 50, "x" * 50),
+        ("한국어만", ""),
+    ],
+)
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug

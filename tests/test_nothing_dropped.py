@@ -8,11 +8,11 @@ import shutil
 
 from bs4 import BeautifulSoup
 
-from helpers import REPO, Project
 from digestgen.build import build
 from digestgen.load import load_content
 from digestgen.render import Renderer, load_assets
 from digestgen.urls import Urls
+from helpers import REPO, Project
 
 
 def text_of(html: str) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import REPO, Project, add_sample_issues
 from digestgen.build import build
 from digestgen.config import load_config
+from helpers import REPO, Project, add_sample_issues
 
 JARVIS = "jarvis-1-open-world-multi-task-agents-with-memory-augmented-multimodal-language"
 
@@ -37,17 +37,23 @@ def soup_of(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html5lib")
 
 
-@pytest.mark.parametrize(("lang", "labels"), [
-    ("ko", ["논문", "code", "더 읽어보기", "원문"]),
-    ("en", ["Paper", "code", "Read more", "Original post"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("ko", ["논문", "code", "더 읽어보기", "원문"]),
+        ("en", ["Paper", "code", "Read more", "Original post"]),
+    ],
+)
 def test_links_out_are_labelled_in_the_page_language(sample: Path, lang: str, labels: list[str]) -> None:
     soup = soup_of(sample, f"{lang}/issues/2023-11-13")
     first = soup.find("article", id="p1-first")
     found = [a.get_text() for a in first.select(".paper-links a")] + [soup.find("a", class_="link-source").get_text()]
     assert found == labels
     assert [a["href"] for a in first.select(".paper-links a")] == [
-        "https://arxiv.org/abs/2311.00001", "https://github.com/example/code", "https://x.com/example/status/1"]
+        "https://arxiv.org/abs/2311.00001",
+        "https://github.com/example/code",
+        "https://x.com/example/status/1",
+    ]
     assert soup.find("iframe") is None and not soup.find_all("script", src=lambda s: s and "//" in s)
 
 
@@ -77,11 +83,15 @@ def test_paper_page_links_to_its_issue_and_neighbours(sample: Path) -> None:
     assert pager.find("a", rel="next")["href"] == "/digest/ko/papers/p1-last/"
     assert "논문 11" in pager.find("a", rel="prev").get_text()
     first = soup_of(sample, "ko/papers/p1-first").find("nav", class_="paper-pager")
-    assert first.find("a", rel="prev") is None and first.find("a", rel="next")["href"] == "/digest/ko/papers/p1-pending/"
+    assert (
+        first.find("a", rel="prev") is None and first.find("a", rel="next")["href"] == "/digest/ko/papers/p1-pending/"
+    )
     last = soup_of(sample, "en/papers/p1-last").find("nav", class_="paper-pager")
     assert last.find("a", rel="next") is None and last.find("a", rel="prev")["href"] == "/digest/en/papers/p1-pending/"
     # the pending paper's title is English, and says so, in the Korean neighbour link
-    assert soup_of(sample, "ko/papers/p1-last").find("a", rel="prev").find(lang="en").get_text() == "Only English so far"
+    assert (
+        soup_of(sample, "ko/papers/p1-last").find("a", rel="prev").find(lang="en").get_text() == "Only English so far"
+    )
 
 
 def test_pending_korean_is_marked_not_empty(sample: Path) -> None:

@@ -5,27 +5,40 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import Project, paper
 from digestgen.build import build
 from digestgen.errors import DigestError
+from helpers import Project, paper
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>"\'&'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>\"'&"
 
 
 def active_elements(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html5lib")
-    found = [f"<{t.name}>" for t in soup.find_all(["script", "img", "iframe", "object", "embed"])
-             if t.name != "script" or not t.get("src", "").startswith("/")]
+    found = [
+        f"<{t.name}>"
+        for t in soup.find_all(["script", "img", "iframe", "object", "embed"])
+        if t.name != "script" or not t.get("src", "").startswith("/")
+    ]
     found += [f"{t.name}[{a}]" for t in soup.find_all(True) for a in t.attrs if a.startswith("on")]
-    found += [a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith(("javascript:", "data:"))]
+    found += [
+        a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith(("javascript:", "data:"))
+    ]
     return found
 
 
 def test_hostile_text_in_every_field_is_inert(project: Project) -> None:
-    hostile_paper = paper(1, id="p1", title={"ko": HOSTILE, "en": HOSTILE}, summary={"ko": HOSTILE, "en": HOSTILE},
-                          abstract={"ko": HOSTILE, "en": f"[x](javascript:alert(1)) {HOSTILE}"}, tags=[HOSTILE],
-                          links={"code": "https://example.org/a?b=1&c=2"})
-    project.add_issue(papers=[hostile_paper], title={"ko": HOSTILE, "en": HOSTILE}, body=f"{HOSTILE}\n<!-- en -->\n{HOSTILE}")
+    hostile_paper = paper(
+        1,
+        id="p1",
+        title={"ko": HOSTILE, "en": HOSTILE},
+        summary={"ko": HOSTILE, "en": HOSTILE},
+        abstract={"ko": HOSTILE, "en": f"[x](javascript:alert(1)) {HOSTILE}"},
+        tags=[HOSTILE],
+        links={"code": "https://example.org/a?b=1&c=2"},
+    )
+    project.add_issue(
+        papers=[hostile_paper], title={"ko": HOSTILE, "en": HOSTILE}, body=f"{HOSTILE}\n<!-- en -->\n{HOSTILE}"
+    )
     build(project.config())
     landing_scripts = 1  # the landing page's own inline redirect
     for path in ["ko/issues/2023-11-13/", "en/issues/2023-11-13/", "ko/papers/p1/", "en/papers/", "ko/"]:
@@ -59,8 +72,9 @@ def test_missing_ui_string_stops_the_build(project: Project) -> None:
 def test_undefined_variable_in_a_template_names_the_template_line(project: Project) -> None:
     project.add_issue()
     home = project.root / "templates" / "home.html"
-    home.write_text(home.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ nope }}"),
-                    encoding="utf-8")
+    home.write_text(
+        home.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ nope }}"), encoding="utf-8"
+    )
     with pytest.raises(DigestError) as exc:
         build(project.config())
     assert str(exc.value.problems[0]) == "templates/home.html:3: template error: 'nope' is undefined"
@@ -74,7 +88,10 @@ def test_hostile_latex_stays_inert_and_is_reported(project: Project) -> None:
     assert active_elements(html) == []
     soup = BeautifulSoup(html, "html5lib")
     assert [c.get_text() for c in soup.select(".summary .text code.math-error")] == [
-        "$\\text{<img src=x onerror=alert(1)>}$", "$\\href{javascript:alert(1)}{x}$", "$\\style{color:red}{x}$"]
+        "$\\text{<img src=x onerror=alert(1)>}$",
+        "$\\href{javascript:alert(1)}{x}$",
+        "$\\style{color:red}{x}$",
+    ]
     assert soup.find(attrs={"href": lambda h: h and h.startswith("javascript")}) is None
     assert soup.find(attrs={"style": True}) is None
     assert len(result.warnings) == 3 and all(w.warning and w.field == "papers[0].summary.ko" for w in result.warnings)

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from helpers import Project
 from digestgen.cli import main
 from digestgen.errors import DigestError
 from digestgen.load import load_content
 from digestgen.scaffold import new_issue
+from helpers import Project
 
 
 def test_new_writes_the_week_after_the_latest(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

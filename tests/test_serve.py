@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Project, issue_text, paper
 from digestgen.serve import Server, _resolve
+from helpers import Project, issue_text, paper
 
 WEEK = "content/issues/2023-11-13.md"
 
@@ -94,8 +94,9 @@ def test_a_broken_file_reports_and_recovers(served: tuple[Project, Client]) -> N
 def test_one_rebuild_per_burst(served: tuple[Project, Client]) -> None:
     project, client = served
     for n in range(2, 7):
-        project.add_issue(f"2023-11-{13 + 7 * (n - 1):02d}" if n < 4 else f"2023-12-{(n - 4) * 7 + 4:02d}",
-                          papers=[paper(n)])
+        project.add_issue(
+            f"2023-11-{13 + 7 * (n - 1):02d}" if n < 4 else f"2023-12-{(n - 4) * 7 + 4:02d}", papers=[paper(n)]
+        )
     client.wait(lambda: client.status()["generation"] != 1)
     time.sleep(1.0)
     assert client.status()["generation"] == 2
@@ -106,24 +107,37 @@ def test_template_static_and_settings_changes_rebuild(served: tuple[Project, Cli
     project, client = served
     settings = project.root / "site.yaml"
     for n in (1, 2):  # saved the way editors do: a new file renamed over the old one, twice
-        (project.root / "site.yaml.tmp").write_text(settings.read_text(encoding="utf-8").replace(
-            "en: Top ML Papers of the Week", f"en: Renamed Digest {n}"), encoding="utf-8")
+        (project.root / "site.yaml.tmp").write_text(
+            settings.read_text(encoding="utf-8").replace("en: Top ML Papers of the Week", f"en: Renamed Digest {n}"),
+            encoding="utf-8",
+        )
         (project.root / "site.yaml.tmp").replace(settings)
         client.wait(lambda n=n: client.status()["generation"] == 2 * n)
         assert f"Renamed Digest {n}" in client.text("/digest/en/")
-        settings.write_text(settings.read_text(encoding="utf-8").replace(f"en: Renamed Digest {n}",
-                                                                         "en: Top ML Papers of the Week"))
+        settings.write_text(
+            settings.read_text(encoding="utf-8").replace(f"en: Renamed Digest {n}", "en: Top ML Papers of the Week")
+        )
         client.wait(lambda n=n: client.status()["generation"] == 2 * n + 1)
     (project.root / "static" / "extra.css").write_text("body{}", encoding="utf-8")
     client.wait(lambda: client.status()["generation"] == 6)
     assert client.text("/digest/static/extra.css") == "body{}"
 
 
-@pytest.mark.parametrize("path", [
-    "/digest/../site.yaml", "/digest/%2e%2e/site.yaml", "/digest/static/..%2f..%2fsite.yaml",
-    "/digest/..%5csite.yaml", "/digest/ko/%00", "/digest/%ff", "/site.yaml", "/content/issues/2023-11-13.md",
-    "//evil.example/digest/ko", "//evil.example",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/digest/../site.yaml",
+        "/digest/%2e%2e/site.yaml",
+        "/digest/static/..%2f..%2fsite.yaml",
+        "/digest/..%5csite.yaml",
+        "/digest/ko/%00",
+        "/digest/%ff",
+        "/site.yaml",
+        "/content/issues/2023-11-13.md",
+        "//evil.example/digest/ko",
+        "//evil.example",
+    ],
+)
 def test_nothing_outside_the_output_folder(served: tuple[Project, Client], path: str) -> None:
     _, client = served
     status, _, body = client.get(path)
@@ -141,10 +155,15 @@ def test_symlinks_out_of_the_folder_are_refused(tmp_path: Path) -> None:
     assert _resolve(root, "ok.txt") == root / "ok.txt"
 
 
-@pytest.mark.parametrize(("path", "location"), [
-    ("/digest/ko", "/digest/ko/"), ("/digest/ko/issues/2023-11-13?x=1", "/digest/ko/issues/2023-11-13/?x=1"),
-    ("/digest", "/digest/"), ("/", "/digest/"),
-])
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/digest/ko", "/digest/ko/"),
+        ("/digest/ko/issues/2023-11-13?x=1", "/digest/ko/issues/2023-11-13/?x=1"),
+        ("/digest", "/digest/"),
+        ("/", "/digest/"),
+    ],
+)
 def test_folders_redirect_to_their_slash(served: tuple[Project, Client], path: str, location: str) -> None:
     _, client = served
     status, headers, _ = client.get(path)
@@ -185,14 +204,17 @@ def test_serving_starts_even_when_content_is_broken(project: Project) -> None:
         server.stop()
 
 
-def test_a_busy_port_is_a_message_not_a_traceback(served: tuple[Project, Client],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_busy_port_is_a_message_not_a_traceback(
+    served: tuple[Project, Client], capsys: pytest.CaptureFixture[str]
+) -> None:
     from digestgen.cli import main
 
     _, client = served
     assert main(["serve", "--port", str(client.server.port)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"127.0.0.1:{client.server.port}: cannot serve here: Address already in use; try another --port")
+    assert err.startswith(
+        f"127.0.0.1:{client.server.port}: cannot serve here: Address already in use; try another --port"
+    )
     assert "Traceback" not in err
 
 
@@ -207,8 +229,14 @@ def test_the_command_serves_until_ctrl_c(project: Project) -> None:
 
     project.add_issue()
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "digestgen", "serve", "--port", "0"], cwd=project.root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digestgen", "serve", "--port", "0"],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = [proc.stdout.readline() for _ in range(3)]  # rebuilt…, search index…, serving…  # type: ignore[union-attr]
         url = next(line.split()[1] for line in lines if line.startswith("serving "))
@@ -217,13 +245,14 @@ def test_the_command_serves_until_ctrl_c(project: Project) -> None:
             assert b"Paper number 1" in res.read()
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
+        _out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
 
 
-def test_a_bug_during_a_rebuild_does_not_stop_the_server(served: tuple[Project, Client],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_during_a_rebuild_does_not_stop_the_server(
+    served: tuple[Project, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import digestgen.serve
 
     project, client = served

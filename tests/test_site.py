@@ -10,9 +10,9 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from helpers import FIXTURES, REPO
 from digestgen.build import build
 from digestgen.config import load_config
+from helpers import FIXTURES, REPO
 
 BASE = "https://example.org/digest/"
 
@@ -68,7 +68,7 @@ def test_korean_edition_reads_like_the_seed(site: Path) -> None:
     soup = page(site, "ko/issues/2023-11-13")
     article = soup.find("article", id="chain-of-note-enhancing-robustness-in-retrieval-augmented-language-models")
     summary = article.find("section", class_="summary")
-    blocks = [div for div in summary.find_all("div", recursive=False)]
+    blocks = list(summary.find_all("div", recursive=False))
     assert [b["lang"] for b in blocks] == ["ko", "en"]
     assert blocks[0].get_text().strip().startswith("노이즈가 많고")
     assert "An approach to improve the robustness" in blocks[1].get_text()
@@ -97,7 +97,9 @@ def test_paper_page_links_back_to_its_issue(site: Path) -> None:
     assert soup.h1.get_text(" ", strip=True).startswith("Contrastive Chain-of-Thought Prompting")
 
 
-@pytest.mark.parametrize("path", ["ko", "en", "ko/issues/2023-11-13", "en/papers", "ko/papers/emu-video-and-emu-edit", ""])
+@pytest.mark.parametrize(
+    "path", ["ko", "en", "ko/issues/2023-11-13", "en/papers", "ko/papers/emu-video-and-emu-edit", ""]
+)
 def test_every_page_lists_its_alternates_with_absolute_urls(site: Path, path: str) -> None:
     soup = page(site, path)
     alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}

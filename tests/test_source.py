@@ -27,12 +27,15 @@ def test_cp949_file_is_named_with_its_probable_encoding(tmp_path: Path) -> None:
     assert messages(exc) == ["a.md:4: file is not UTF-8 (it looks like CP949 (EUC-KR)); save it as UTF-8"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", "a.md:1: file is empty; it needs a front-matter between '---' lines"),
-    ("week: 2023-11-13\n", "a.md:1:1: no front-matter: the file must start with a line '---'"),
-    ("---\nweek: 2023-11-13\nbody\n", "a.md:1:1: front-matter is not closed: add a line '---' after it"),
-    ("---\nweek: [2023\n---\n", "a.md:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "a.md:1: file is empty; it needs a front-matter between '---' lines"),
+        ("week: 2023-11-13\n", "a.md:1:1: no front-matter: the file must start with a line '---'"),
+        ("---\nweek: 2023-11-13\nbody\n", "a.md:1:1: front-matter is not closed: add a line '---' after it"),
+        ("---\nweek: [2023\n---\n", "a.md:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+    ],
+)
 def test_broken_files(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "a.md"
     path.write_text(text, encoding="utf-8")

@@ -34,8 +34,17 @@ def test_decomposed_hangul_gives_the_same_slug() -> None:
     assert tag_slug(unicodedata.normalize("NFD", "검색 증강")) == "검색증강"
 
 
-@pytest.mark.parametrize(("tag", "slug"), [("C++", "c_2b__2b_"), ("C#", "c_23_"), ("gpt-4.5", "gpt4.5"),
-                                          ("a/b", "a_2f_b"), ("Q&A", "q_26_a"), ("100%", "100_25_")])
+@pytest.mark.parametrize(
+    ("tag", "slug"),
+    [
+        ("C++", "c_2b__2b_"),
+        ("C#", "c_23_"),
+        ("gpt-4.5", "gpt4.5"),
+        ("a/b", "a_2f_b"),
+        ("Q&A", "q_26_a"),
+        ("100%", "100_25_"),
+    ],
+)
 def test_other_characters_are_spelled_out_so_slugs_stay_safe_and_distinct(tag: str, slug: str) -> None:
     assert tag_slug(tag) == slug
     assert all(c.isalnum() or c in "._" for c in slug)

@@ -24,13 +24,16 @@ def test_urls_at_the_root() -> None:
     assert urls.absolute("/feed.xml") == "http://localhost:8000/feed.xml"
 
 
-@pytest.mark.parametrize(("url", "path"), [
-    ("/digest/", "index.html"),
-    ("/digest/ko/", "ko/index.html"),
-    ("/digest/ko/papers/x/", "ko/papers/x/index.html"),
-    ("/digest/feed.xml", "feed.xml"),
-    ("/digest/static/style.css?v=1", "static/style.css"),
-])
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/digest/", "index.html"),
+        ("/digest/ko/", "ko/index.html"),
+        ("/digest/ko/papers/x/", "ko/papers/x/index.html"),
+        ("/digest/feed.xml", "feed.xml"),
+        ("/digest/static/style.css?v=1", "static/style.css"),
+    ],
+)
 def test_output_paths(url: str, path: str) -> None:
     assert Urls("https://example.org/digest/").output_path(url) == PurePosixPath(path)
 

@@ -15,8 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import (CacheData, Detail, Digester, Session, Stat, cache_path, code_digest, file_digest, load_cache, load_detail,
-                    load_issue, marker_stamp, remove_cache, save_cache, stat_inputs, tree_files)
+from .cache import (
+    CacheData,
+    Detail,
+    Digester,
+    Session,
+    Stat,
+    cache_path,
+    code_digest,
+    file_digest,
+    load_cache,
+    load_detail,
+    load_issue,
+    marker_stamp,
+    remove_cache,
+    save_cache,
+    stat_inputs,
+    tree_files,
+)
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .load import load_catalog, parse_issue
@@ -68,8 +84,9 @@ class Task:
     """What making it found out besides its files (papers.json: its fragments)."""
 
 
-def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None,
-          search: bool = True) -> BuildResult:
+def build(
+    config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None, search: bool = True
+) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
     ``cache=False`` is a clean build: it ignores the build cache and deletes it (it would describe
@@ -92,8 +109,9 @@ def build(config: SiteConfig, *, cache: bool | Session = True, processes: int | 
             gc.enable()
 
 
-def _build(config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool,
-           search: bool) -> BuildResult:
+def _build(
+    config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool, search: bool
+) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     output = config.output_dir.resolve()
@@ -109,27 +127,40 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         previous = CacheData()
         remove_cache(store)
     settings = Digester()(config, str(Path.cwd()))  # messages show paths relative to the working directory
-    inputs = stat_inputs(tree_files(config.content_dir, config.templates_dir, config.static_dir,
-                                    *([config.config_path] if config.config_path else [])),
-                         previous.inputs, previous.saved_ns)
+    inputs = stat_inputs(
+        tree_files(
+            config.content_dir,
+            config.templates_dir,
+            config.static_dir,
+            *([config.config_path] if config.config_path else []),
+        ),
+        previous.inputs,
+        previous.saved_ns,
+    )
     # The output folder is trusted to be what the last build wrote as long as its marker file is
     # the one that build left (files edited there by hand are not looked for: see README).
     intact = bool(previous.code) and previous.marker is not None and marker_stamp(output / MARKER) == previous.marker
-    if (intact and previous.settings == settings and _digests(previous.inputs) == _digests(inputs)
-            and not (search and previous.search_behind)):
+    if (
+        intact
+        and previous.settings == settings
+        and _digests(previous.inputs) == _digests(inputs)
+        and not (search and previous.search_behind)
+    ):
         return _unchanged(previous, output, started)
     detail = (previous.detail or load_detail(store, previous)) if intact else Detail()
     intact = intact and detail.generation == previous.generation  # a lost or damaged detail: start afresh
     memo = session.issues if session is not None else {}
 
     parsed: dict[tuple[str, str], Issue] = {}
-    everything = load_catalog(config.content_dir, {k: v.digest for k, v in inputs.items()},
-                              detail.heads, parsed)  # type: ignore[arg-type]
+    everything = load_catalog(config.content_dir, {k: v.digest for k, v in inputs.items()}, detail.heads, parsed)  # type: ignore[arg-type]
     memo.update(parsed)
     left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
     catalog = everything if config.drafts else everything.published()
-    renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)),
-                        session.templates if session is not None else file_bytecode_cache(store / "templates") if cache else None)
+    renderer = Renderer(
+        config,
+        load_assets(config.static_dir, Urls(config.base_url)),
+        session.templates if session is not None else file_bytecode_cache(store / "templates") if cache else None,
+    )
     tags = renderer.prepare(catalog)
     site_warnings = tuple(renderer.warnings)  # about the content as a whole, found while planning
 
@@ -146,9 +177,15 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     # Site-wide inputs: config, static files, UI strings. Templates count only for the files that use them.
     strings = config.templates_dir / STRINGS_FILE
     templates_prefix, content_prefix = os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "")
-    site = digest(code_digest(), settings, tuple(
-        (k, v.digest) for k, v in inputs.items()
-        if k == str(strings) or not (k.startswith(content_prefix) or k.startswith(templates_prefix))))
+    site = digest(
+        code_digest(),
+        settings,
+        tuple(
+            (k, v.digest)
+            for k, v in inputs.items()
+            if k == str(strings) or not (k.startswith(content_prefix) or k.startswith(templates_prefix))
+        ),
+    )
     # Which templates each template pulls in: parsing them all costs more than a rebuild after one
     # edit, so the answer is kept while no template changes.
     templates_state = digest(tuple((k, v.digest) for k, v in inputs.items() if k.startswith(templates_prefix)))
@@ -163,8 +200,11 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         return closures[templates]
 
     fragments = _Fragments(output, detail.fragments if intact else (), renderer, full)
-    jobs = [*renderer.site_jobs(catalog, tags), *renderer.feeds(catalog, full),
-            renderer.papers_json(catalog, fragments.get)]
+    jobs = [
+        *renderer.site_jobs(catalog, tags),
+        *renderer.feeds(catalog, full),
+        renderer.papers_json(catalog, fragments.get),
+    ]
     groups = renderer.groups(catalog)
     group_prints: dict[str, bytes] = {}
     group_paths: dict[str, tuple[str, ...]] = {}
@@ -173,13 +213,18 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         # and much cheaper than walking it: a rebuild fingerprints every issue's pages.
         group_prints[group.name] = fingerprint = digest(site, closure((group.template,)), repr(group.key))
         old_group = detail.groups.get(group.name)
-        group_paths[group.name] = (old_group[1] if intact and old_group and old_group[0] == fingerprint
-                                   else tuple(str(p) for p in renderer.group_paths(group)))
+        group_paths[group.name] = (
+            old_group[1]
+            if intact and old_group and old_group[0] == fingerprint
+            else tuple(str(p) for p in renderer.group_paths(group))
+        )
     job_paths = {str(job.path) for job in jobs}
     page_paths = job_paths.union(*group_paths.values())  # in C: a long archive has tens of thousands
     if len(page_paths) != len(jobs) + sum(map(len, group_paths.values())):  # two pages on one path: say which
-        check_unique_paths([(str(job.path), job.owner) for job in jobs]
-                           + [(p, group.head.path) for group in groups for p in group_paths[group.name]])
+        check_unique_paths(
+            [(str(job.path), job.owner) for job in jobs]
+            + [(p, group.head.path) for group in groups for p in group_paths[group.name]]
+        )
 
     tasks: list[Task] = []
     job_prints = {}
@@ -194,8 +239,15 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     for group in groups:
         old_group = detail.groups.get(group.name)
         if not (intact and old_group and old_group[0] == group_prints[group.name]):
-            tasks.append(Task(lambda group=group: [(job.path, job.make()) for job in renderer.group_jobs(group, full(group.head))],
-                              len(group_paths[group.name]), group=group))
+            tasks.append(
+                Task(
+                    lambda group=group: [
+                        (job.path, job.make()) for job in renderer.group_jobs(group, full(group.head))
+                    ],
+                    len(group_paths[group.name]),
+                    group=group,
+                )
+            )
     gc.freeze()
     if collecting:
         gc.enable()
@@ -206,11 +258,19 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     # Pagefind leaves the old site as it was), and only when one of them changed.
     indexed = [path for group in groups if group.part == "papers" for path in group_paths[group.name]]
     changed = {name: data for name, data in made.items() if not (intact and _same_bytes(output, name, data))}
-    search_pages, search_seconds, search_files = int(previous.result.get("search_pages", 0)) if intact else 0, 0.0, detail.search  # type: ignore[call-overload]
+    search_pages, search_seconds, search_files = (
+        int(previous.result.get("search_pages", 0)) if intact else 0,
+        0.0,
+        detail.search,
+    )  # type: ignore[call-overload]
     index_made = 0
     behind = intact and previous.search_behind
-    due = behind or not (intact and detail.search and not any(name in changed for name in indexed)
-                         and set(indexed) == set(_indexed_before(detail)))
+    due = behind or not (
+        intact
+        and detail.search
+        and not any(name in changed for name in indexed)
+        and set(indexed) == set(_indexed_before(detail))
+    )
     if not indexed:
         search_pages, search_files, behind = 0, (), False
     elif due and not search:
@@ -219,8 +279,8 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         behind = False
         search_started = time.perf_counter()
         files, search_pages = index_pages(
-            {p: made[p] if p in made else os.path.join(output, p) for p in indexed},
-            display_path(config.output_dir))
+            {p: made[p] if p in made else os.path.join(output, p) for p in indexed}, display_path(config.output_dir)
+        )
         search_seconds = time.perf_counter() - search_started
         search_files = tuple(str(path) for path in files)
         index_made = len(files)
@@ -239,7 +299,7 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
 
     # What this build leaves for the next one.
     new_detail = Detail(heads=heads, search=search_files, closures=(templates_state, found))  # type: ignore[arg-type]
-    task_warnings = {id(task): warnings for task, (_, warnings, _) in zip(tasks, done)}
+    task_warnings = {id(task): warnings for task, (_, warnings, _) in zip(tasks, done, strict=False)}
     for job in jobs:
         name = str(job.path)
         kept = detail.jobs.get(name, (b"", ()))[1]
@@ -247,7 +307,7 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
     for group in groups:
         kept = detail.groups.get(group.name, (b"", (), ()))[2]
         new_detail.groups[group.name] = (group_prints[group.name], tuple(group_paths[group.name]), kept)
-    for task, (_, _, extra) in zip(tasks, done):
+    for task, (_, _, extra) in zip(tasks, done, strict=False):
         if task.group is not None:
             name = task.group.name
             new_detail.groups[name] = (*new_detail.groups[name][:2], task_warnings[id(task)])
@@ -260,21 +320,40 @@ def _build(config: SiteConfig, cache: bool | Session, processes: int | None, col
         new_detail.fragments = detail.fragments if intact else ()
     warnings = _warnings(site_warnings, new_detail)
     # Counts include the search index's files: they are files of the site like any other.
-    result = {"pages": sum(1 for p in job_paths if p.endswith(".html")) + sum(map(len, group_paths.values())),
-              "files": len(planned), "issues": len(catalog.issues), "papers": sum(len(head.papers) for head in catalog.issues),
-              "drafts_left_out": left_out, "search_pages": search_pages}
-    data = CacheData(code=code_digest(), inputs=inputs, settings=settings, marker=marker_stamp(output / MARKER),
-                     search_behind=behind,
-                     result=result, warnings=warnings, detail=new_detail)
+    result = {
+        "pages": sum(1 for p in job_paths if p.endswith(".html")) + sum(map(len, group_paths.values())),
+        "files": len(planned),
+        "issues": len(catalog.issues),
+        "papers": sum(len(head.papers) for head in catalog.issues),
+        "drafts_left_out": left_out,
+        "search_pages": search_pages,
+    }
+    data = CacheData(
+        code=code_digest(),
+        inputs=inputs,
+        settings=settings,
+        marker=marker_stamp(output / MARKER),
+        search_behind=behind,
+        result=result,
+        warnings=warnings,
+        detail=new_detail,
+    )
     if session is not None:
         session.data, session.path = data, store
         data.saved_ns = time.time_ns()
         session.issues = {key: memo[key] for key in heads if key in memo}
     elif cache:
         save_cache(store, data, new_detail, {key: memo[key] for key in heads if key in memo})
-    return BuildResult(**result, seconds=time.perf_counter() - started, output=config.output_dir,  # type: ignore[arg-type]
-                       warnings=warnings, search_seconds=search_seconds,
-                       rendered=len(made) + index_made, written=len(changed), removed=len(removed))
+    return BuildResult(
+        **result,
+        seconds=time.perf_counter() - started,
+        output=config.output_dir,  # type: ignore[arg-type]
+        warnings=warnings,
+        search_seconds=search_seconds,
+        rendered=len(made) + index_made,
+        written=len(changed),
+        removed=len(removed),
+    )
 
 
 def _indexed_before(detail: Detail) -> list[str]:
@@ -294,8 +373,13 @@ class _Fragments:
     """papers.json's per-issue fragments: those of unchanged issues are cut out of the last build's
     file (whose layout the cache recorded), the others made from the issue."""
 
-    def __init__(self, output: Path, previous: tuple[tuple[object, int], ...], renderer: Renderer,
-                 full: Callable[[IssueHead], Issue]) -> None:
+    def __init__(
+        self,
+        output: Path,
+        previous: tuple[tuple[object, int], ...],
+        renderer: Renderer,
+        full: Callable[[IssueHead], Issue],
+    ) -> None:
         self.output, self.renderer, self.full = output, renderer, full
         self.previous: dict[object, tuple[int, int]] = {}
         offset = len(papers_json_header())
@@ -322,7 +406,7 @@ class _Fragments:
                 except OSError:
                     self.old = b""
             start, length = self.previous[source]
-            data = memoryview(self.old)[start:start + length]  # no copy of a 50 MB file per issue
+            data = memoryview(self.old)[start : start + length]  # no copy of a 50 MB file per issue
             if len(data) != length:
                 data = None
         if data is None:
@@ -347,8 +431,10 @@ def write_site_from(files: dict[PurePosixPath, bytes], output: Path) -> None:
 def _template_inputs(names: tuple[str, ...] | None, inputs: dict[str, Stat], templates_dir: Path) -> tuple[object, ...]:
     if names is None:
         return tuple((k, v.digest) for k, v in inputs.items() if Path(k).is_relative_to(templates_dir))
-    return tuple((name, inputs[str(templates_dir / name)].digest if str(templates_dir / name) in inputs else "")
-                 for name in names)
+    return tuple(
+        (name, inputs[str(templates_dir / name)].digest if str(templates_dir / name) in inputs else "")
+        for name in names
+    )
 
 
 def _digests(inputs: dict[str, Stat]) -> dict[str, str]:
@@ -356,14 +442,21 @@ def _digests(inputs: dict[str, Stat]) -> dict[str, str]:
 
 
 def _warnings(site_warnings: tuple[object, ...], detail: Detail) -> tuple[Problem, ...]:
-    found = {*site_warnings, *(w for entry in detail.jobs.values() for w in entry[1]),
-             *(w for entry in detail.groups.values() for w in entry[2])}
+    found = {
+        *site_warnings,
+        *(w for entry in detail.jobs.values() for w in entry[1]),
+        *(w for entry in detail.groups.values() for w in entry[2]),
+    }
     return tuple(sorted(found, key=Problem.sort_key))  # type: ignore[arg-type]
 
 
 def _unchanged(previous: CacheData, output: Path, started: float) -> BuildResult:
-    return BuildResult(**previous.result, seconds=time.perf_counter() - started, output=output,  # type: ignore[arg-type]
-                       warnings=previous.warnings)  # type: ignore[arg-type]
+    return BuildResult(
+        **previous.result,
+        seconds=time.perf_counter() - started,
+        output=output,  # type: ignore[arg-type]
+        warnings=previous.warnings,
+    )  # type: ignore[arg-type]
 
 
 # --- rendering, serially or in worker processes ------------------------------------------------
@@ -381,14 +474,19 @@ def render_tasks(renderer: Renderer, tasks: list[Task], processes: int | None = 
     count = processes if processes is not None else (os.cpu_count() or 1)
     # fork copies the parent's memory (model, templates) for free; it is unsafe while other
     # threads run (a live-reload server), so then we render here.
-    if (count < 2 or sum(task.weight for task in tasks) < PARALLEL_MIN_JOBS
-            or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1):
+    if (
+        count < 2
+        or sum(task.weight for task in tasks) < PARALLEL_MIN_JOBS
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
         return _render_range(renderer, tasks, 0, len(tasks))
     _WORK = (renderer, tasks)
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            chunks = pool.map(_render_chunk, [(start, min(start + _CHUNK, len(tasks)))
-                                              for start in range(0, len(tasks), _CHUNK)])
+            chunks = pool.map(
+                _render_chunk, [(start, min(start + _CHUNK, len(tasks))) for start in range(0, len(tasks), _CHUNK)]
+            )
     finally:
         _WORK = None
     problems = [p for chunk in chunks if isinstance(chunk, DigestFailure) for p in chunk.problems]

@@ -31,6 +31,7 @@ RACY_NS = 2_000_000_000
 """A file changed less than this before the cache was saved may change again within the same
 mtime tick, so its stat is not trusted: its bytes are hashed instead (git's "racy clean" rule)."""
 
+
 # Origin.lines and config mappings are read-only views; pickle them as plain dicts.
 def _read_only(items: dict[object, object]) -> MappingProxyType[object, object]:
     return MappingProxyType(items)
@@ -131,8 +132,19 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
     import importlib.metadata  # slow to import; a build that finds nothing changed may not need it
 
     found = []
-    for name in ("jinja2", "markdown-it-py", "linkify-it-py", "mdit-py-plugins", "markupsafe", "feedgen",
-                 "pyyaml", "python-frontmatter", "lxml", "pagefind", "pagefind_bin"):
+    for name in (
+        "jinja2",
+        "markdown-it-py",
+        "linkify-it-py",
+        "mdit-py-plugins",
+        "markupsafe",
+        "feedgen",
+        "pyyaml",
+        "python-frontmatter",
+        "lxml",
+        "pagefind",
+        "pagefind_bin",
+    ):
         try:
             found.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
@@ -253,12 +265,12 @@ def _read(path: Path) -> object | None:
     header = len(_MAGIC) + 32
     if len(raw) < header or not raw.startswith(_MAGIC):
         return None
-    checksum, payload = raw[len(_MAGIC):header], raw[header:]
+    checksum, payload = raw[len(_MAGIC) : header], raw[header:]
     if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
         return None
     try:
-        return pickle.loads(payload)  # noqa: S301 - our own file, checksummed; as trusted as site.yaml
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
+        return pickle.loads(payload)
+    except Exception:
         return None
 
 

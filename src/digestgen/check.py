@@ -50,8 +50,12 @@ def check(config: SiteConfig) -> CheckResult:
     except DigestError as exc:
         return CheckResult(errors=tuple(exc.problems), warnings=())
     rendered = list(renderer.warnings)
-    warnings = [*rendered, *content_warnings(content), *unquoted_scalars(content),
-                *_rendered_leftovers(content, renderer, rendered)]
+    warnings = [
+        *rendered,
+        *content_warnings(content),
+        *unquoted_scalars(content),
+        *_rendered_leftovers(content, renderer, rendered),
+    ]
     unique = sorted(set(warnings), key=Problem.sort_key)
     return CheckResult((), tuple(unique), len(content.issues), len(content.papers))
 
@@ -90,7 +94,9 @@ def content_warnings(content: Content) -> list[Problem]:
         for origin, name, text, _ in _texts(issue):
             for lang in LANGS:
                 for url in _HTTP.findall(text.get(lang)):
-                    problems.append(_warn(origin, f"{name}.{lang}", f"http:// link {url}; use https:// if the site has it"))
+                    problems.append(
+                        _warn(origin, f"{name}.{lang}", f"http:// link {url}; use https:// if the site has it")
+                    )
     return problems
 
 
@@ -127,9 +133,12 @@ def _repeated_papers(content: Content) -> Iterator[Problem]:
         for key in keys:
             if key in seen and seen[key][0] is not issue:
                 first_issue, first = seen[key]
-                yield _warn(paper.origin, "title.en" if key[0] == "title" else "links.paper",
-                            f"same {key[0]} as a paper of week {first_issue.key} "
-                            f"({first.origin.path}:{first.origin.line}); is it the same paper?")
+                yield _warn(
+                    paper.origin,
+                    "title.en" if key[0] == "title" else "links.paper",
+                    f"same {key[0]} as a paper of week {first_issue.key} "
+                    f"({first.origin.path}:{first.origin.line}); is it the same paper?",
+                )
                 break
         for key in keys:
             seen.setdefault(key, (issue, paper))
@@ -153,8 +162,9 @@ def _near_duplicate_tags(content: Content) -> Iterator[Problem]:
         for tag, papers in sorted(variants.items()):
             if tag != keep:
                 for paper in papers:
-                    yield _warn(paper.origin, "tags", f"tag {tag!r} looks like {keep!r} used elsewhere; "
-                                                      f"write it one way")
+                    yield _warn(
+                        paper.origin, "tags", f"tag {tag!r} looks like {keep!r} used elsewhere; write it one way"
+                    )
 
 
 def unquoted_scalars(content: Content) -> Iterator[Problem]:
@@ -171,9 +181,14 @@ def unquoted_scalars(content: Content) -> Iterator[Problem]:
             else:
                 continue
             line, column = source.meta.where(path)
-            yield Problem(issue.origin.path, line, column, format_field(path),
-                          f"YAML read {written!r} as {canonical}; write {canonical}, or \"{written}\" if you meant text",
-                          warning=True)
+            yield Problem(
+                issue.origin.path,
+                line,
+                column,
+                format_field(path),
+                f'YAML read {written!r} as {canonical}; write {canonical}, or "{written}" if you meant text',
+                warning=True,
+            )
 
 
 def _value_at(data: object, path: tuple[str | int, ...]) -> object:
@@ -214,8 +229,11 @@ def problem_json(problem: Problem) -> dict[str, object]:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from .cli import add_build_arguments
 
-    cmd = commands.add_parser("check", help="validate all content (drafts too) without writing anything",
-                              description="Exit status: 0 clean, 1 on errors (or on warnings with --strict).")
+    cmd = commands.add_parser(
+        "check",
+        help="validate all content (drafts too) without writing anything",
+        description="Exit status: 0 clean, 1 on errors (or on warnings with --strict).",
+    )
     add_build_arguments(cmd)
     cmd.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
@@ -231,16 +249,27 @@ def run(args: argparse.Namespace) -> int:
         result = CheckResult(errors=tuple(exc.problems), warnings=())
     code = result.exit_code(args.strict)
     if args.format == "json":
-        json.dump({"version": JSON_VERSION, "ok": code == 0, "strict": args.strict,
-                   "errors": [problem_json(p) for p in result.errors],
-                   "warnings": [problem_json(p) for p in result.warnings],
-                   "issues": result.issues, "papers": result.papers},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {
+                "version": JSON_VERSION,
+                "ok": code == 0,
+                "strict": args.strict,
+                "errors": [problem_json(p) for p in result.errors],
+                "warnings": [problem_json(p) for p in result.warnings],
+                "issues": result.issues,
+                "papers": result.papers,
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         print()
         return code
     for problem in (*result.errors, *result.warnings):
         print(problem, file=sys.stderr)
-    print(f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
-          f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
-          + (" (--strict: warnings fail)" if args.strict and result.warnings else ""))
+    print(
+        f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
+        f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
+        + (" (--strict: warnings fail)" if args.strict and result.warnings else "")
+    )
     return code

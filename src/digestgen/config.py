@@ -14,8 +14,20 @@ from .schema import Reader, is_http_url
 from .source import parse_yaml, read_text
 
 CONFIG_NAME = "site.yaml"
-_KEYS = ("title", "description", "base_url", "default_language", "id", "timezone", "author",
-         "notice", "content_dir", "templates_dir", "static_dir", "output_dir")
+_KEYS = (
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "id",
+    "timezone",
+    "author",
+    "notice",
+    "content_dir",
+    "templates_dir",
+    "static_dir",
+    "output_dir",
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,12 @@ def load_config(path: Path) -> SiteConfig:
         static_dir=folder("static_dir", "static"),
         output_dir=folder("output_dir", "_site"),
         config_path=path.resolve(),
-        origin=Origin(shown, 1, MappingProxyType({".".join(map(str, p)): line for p, (line, _) in doc.positions.items()}),
-                      text_lines=MappingProxyType({".".join(map(str, p)): line for p, line in doc.text_lines.items()})),
+        origin=Origin(
+            shown,
+            1,
+            MappingProxyType({".".join(map(str, p)): line for p, (line, _) in doc.positions.items()}),
+            text_lines=MappingProxyType({".".join(map(str, p)): line for p, line in doc.text_lines.items()}),
+        ),
     )
     if r.problems:
         raise DigestError(r.problems)

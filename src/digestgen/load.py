@@ -15,8 +15,8 @@ from typing import TypeVar
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
 from .schema import Reader
-from .tags import tag_slug
 from .source import FieldPath, SourceFile, format_field, read_source
+from .tags import tag_slug
 
 ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
 PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
@@ -43,8 +43,12 @@ def load_content(content_dir: Path, memo: dict[tuple[str, str], Issue] | None = 
     return Content(issues=tuple(sorted(issues, key=lambda i: i.week, reverse=True)))
 
 
-def load_catalog(content_dir: Path, digests: Mapping[str, str], heads: Mapping[tuple[str, str], IssueHead],
-                 parsed: dict[tuple[str, str], Issue]) -> Catalog:
+def load_catalog(
+    content_dir: Path,
+    digests: Mapping[str, str],
+    heads: Mapping[tuple[str, str], IssueHead],
+    parsed: dict[tuple[str, str], Issue],
+) -> Catalog:
     """Like load_content, but only files not in ``heads`` are parsed (and added to ``parsed``).
 
     ``digests`` gives each file's digest by its absolute path (the build has them from its input
@@ -75,13 +79,22 @@ def load_catalog(content_dir: Path, digests: Mapping[str, str], heads: Mapping[t
 def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     issues_dir = content_dir / "issues"
     if not issues_dir.is_dir():
-        raise DigestError(Problem(display_path(issues_dir), None, None, "",
-                                  "no issues folder: put one Markdown file per week here"))
+        raise DigestError(
+            Problem(display_path(issues_dir), None, None, "", "no issues folder: put one Markdown file per week here")
+        )
     with os.scandir(issues_dir) as found:  # names and kinds at once: a long archive has thousands
         entries = sorted((entry.name, entry.is_file()) for entry in found)
-    problems = [Problem(display_path(issues_dir / name), None, None, "", "not read: issues are files named "
-                        "YYYY-MM-DD.md directly in this folder; rename it or move it out")
-                for name, is_file in entries if not (name.endswith(".md") and is_file) and not _ignored(name)]
+    problems = [
+        Problem(
+            display_path(issues_dir / name),
+            None,
+            None,
+            "",
+            "not read: issues are files named YYYY-MM-DD.md directly in this folder; rename it or move it out",
+        )
+        for name, is_file in entries
+        if not (name.endswith(".md") and is_file) and not _ignored(name)
+    ]
     return [issues_dir / name for name, _ in entries if name.endswith(".md")], problems
 
 
@@ -117,7 +130,9 @@ def parse_issue(source: SourceFile) -> Issue:
     """Validate one file's front-matter and body into an Issue, or raise with all its problems."""
     r = Reader(source.meta, source.display)
     if source.meta.data is None:
-        raise DigestError(Problem(source.display, 2, None, "", "front-matter is empty; it needs at least week and papers"))
+        raise DigestError(
+            Problem(source.display, 2, None, "", "front-matter is empty; it needs at least week and papers")
+        )
     if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
         raise DigestError(r.problems)
     week = r.date(("week",))  # required: checked by mapping() above
@@ -125,11 +140,16 @@ def parse_issue(source: SourceFile) -> Issue:
     if week and source.path.stem != week.isoformat():
         twin = source.path.with_name(f"{week.isoformat()}.md")
         if twin.exists():  # a copy of a week: say so rather than suggest a name that is taken
-            r.error(("week",), f"week {week.isoformat()} is also in {display_path(twin)}; "
-                               f"each week has one file (this one is named {source.path.name})")
+            r.error(
+                ("week",),
+                f"week {week.isoformat()} is also in {display_path(twin)}; "
+                f"each week has one file (this one is named {source.path.name})",
+            )
         else:
-            r.error(("week",), f"is {week.isoformat()} but the file is named {source.path.name}; "
-                               f"name it {week.isoformat()}.md")
+            r.error(
+                ("week",),
+                f"is {week.isoformat()} but the file is named {source.path.name}; name it {week.isoformat()}.md",
+            )
     if week and week_end and week_end < week:
         r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
     week = week or date.min
@@ -164,12 +184,22 @@ def parse_issue(source: SourceFile) -> Issue:
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
-        origin=Origin(source.display, 1, MappingProxyType(
-            {**{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
-             "intro": source.body_line}),
+        origin=Origin(
+            source.display,
+            1,
+            MappingProxyType(
+                {
+                    **{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
+                    "intro": source.body_line,
+                }
+            ),
             text_lines=MappingProxyType(
-                {**{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
-                 **intro_lines})),
+                {
+                    **{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
+                    **intro_lines,
+                }
+            ),
+        ),
     )
     if r.problems:
         raise DigestError(r.problems)
@@ -178,13 +208,14 @@ def parse_issue(source: SourceFile) -> Issue:
 
 def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
     """The Korean and English introductions and the line each one's text begins on."""
+
     def start_line(offset: int, part: str) -> int:
         leading = part[: len(part) - len(part.lstrip())]
         return body_line + body[:offset].count("\n") + leading.count("\n")
 
     marker = _EN_MARKER.search(body)
     ko = body[: marker.start()] if marker else body
-    en = body[marker.end():] if marker else ""
+    en = body[marker.end() :] if marker else ""
     lines = {"intro.ko": start_line(0, ko)}
     if marker:
         lines["intro.en"] = start_line(marker.end(), en)
@@ -205,8 +236,9 @@ def _per_paper(entries: Mapping[FieldPath, V]) -> dict[int, dict[str, V]]:
     return found
 
 
-def _parse_paper(r: Reader, source: SourceFile, path: FieldPath, positions: dict[str, tuple[int, int]],
-                 text_lines: dict[str, int]) -> Paper | None:
+def _parse_paper(
+    r: Reader, source: SourceFile, path: FieldPath, positions: dict[str, tuple[int, int]], text_lines: dict[str, int]
+) -> Paper | None:
     if not r.mapping(path, PAPER_KEYS):  # title.en and summary.en are checked below
         return None
     title = r.bilingual(path + ("title",), required=("en",))
@@ -219,7 +251,9 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath, positions: dict
         for label in r.get(path + ("links",)):  # type: ignore[union-attr]
             url = r.url(path + ("links", label), required=True)
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
-                r.error(path + ("links", label), "link labels are plain words (letters, digits, spaces, '-', '_')", key=True)
+                r.error(
+                    path + ("links", label), "link labels are plain words (letters, digits, spaces, '-', '_')", key=True
+                )
             elif url:
                 links.append(Link(label=label, url=url))
     links.sort(key=lambda link: link.label != "paper")  # the paper itself first; others as written
@@ -227,8 +261,11 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath, positions: dict
     if r.has(path + ("id",)):
         paper_id = r.text(path + ("id",), required=True).strip()
         if paper_id and not _valid_id(paper_id):
-            r.error(path + ("id",), f"{paper_id!r} is not a valid id: use lowercase letters, digits, '-', '.' "
-                                    f"and '_' (at most {MAX_ID_LENGTH}, no '..', no '/')")
+            r.error(
+                path + ("id",),
+                f"{paper_id!r} is not a valid id: use lowercase letters, digits, '-', '.' "
+                f"and '_' (at most {MAX_ID_LENGTH}, no '..', no '/')",
+            )
     else:
         paper_id = slugify(title.en)
         if title.en and not paper_id:
@@ -241,9 +278,13 @@ def _parse_paper(r: Reader, source: SourceFile, path: FieldPath, positions: dict
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
-        origin=Origin(source.display, r.line(path), MappingProxyType({k: line for k, (line, _) in positions.items()}),
-                      field=format_field(path),
-                      text_lines=MappingProxyType(text_lines)),
+        origin=Origin(
+            source.display,
+            r.line(path),
+            MappingProxyType({k: line for k, (line, _) in positions.items()}),
+            field=format_field(path),
+            text_lines=MappingProxyType(text_lines),
+        ),
     )
 
 
@@ -275,14 +316,28 @@ def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
     ids: dict[str, tuple[Issue | IssueHead, Paper | PaperHead]] = {}
     for issue in sorted(issues, key=lambda i: i.path):
         if issue.week in weeks:
-            problems.append(Problem(issue.origin.path, issue.origin.line_of("week"), None, "week",
-                                    f"week {issue.key} is also in {weeks[issue.week].origin.path}"))
+            problems.append(
+                Problem(
+                    issue.origin.path,
+                    issue.origin.line_of("week"),
+                    None,
+                    "week",
+                    f"week {issue.key} is also in {weeks[issue.week].origin.path}",
+                )
+            )
         weeks.setdefault(issue.week, issue)
         for paper in issue.papers:
             if paper.id in ids and ids[paper.id][0] is not issue:
                 other = ids[paper.id][1].origin
-                problems.append(Problem(paper.origin.path, paper.origin.line_of("id"), None, f"{paper.origin.field}.id",
-                                        f"paper id {paper.id!r} is also used in {other.path}:{other.line}; "
-                                        f"ids are unique across the site (give one an explicit 'id')"))
+                problems.append(
+                    Problem(
+                        paper.origin.path,
+                        paper.origin.line_of("id"),
+                        None,
+                        f"{paper.origin.field}.id",
+                        f"paper id {paper.id!r} is also used in {other.path}:{other.line}; "
+                        f"ids are unique across the site (give one an explicit 'id')",
+                    )
+                )
             ids.setdefault(paper.id, (issue, paper))
     return problems

@@ -77,7 +77,7 @@ class Markdown:
             env = {"warn": lambda line, message: notes.append((line, message))}
             tokens = self._md.parse(text, env)
             words = _words(tokens)
-            html = Markup(self._md.renderer.render(tokens, self._md.options, env))  # noqa: S704 - html is off; math is checked
+            html = Markup(self._md.renderer.render(tokens, self._md.options, env))
             done = self._done[text] = _Rendered(html, tuple(notes), words)
         return done
 
@@ -91,7 +91,7 @@ class Markdown:
 
     def inline(self, text: str, warn: Warn | None = None) -> Markup:
         """One line of inline Markdown, without a surrounding paragraph."""
-        return Markup(self._md.renderInline(text, {"warn": warn}))  # noqa: S704
+        return Markup(self._md.renderInline(text, {"warn": warn}))
 
     def text(self, text: str) -> str:
         """The words of some Markdown without markup (descriptions, search words), blocks joined by spaces."""
@@ -170,14 +170,18 @@ def _emphasis(state: StateInline, silent: bool) -> bool:
     for _ in range(length):
         token = state.push("text", "", 0)
         token.content = marker
-        state.delimiters.append(Delimiter(marker=ord(marker), length=length, token=len(state.tokens) - 1,
-                                          end=-1, open=can_open, close=can_close))
+        state.delimiters.append(
+            Delimiter(
+                marker=ord(marker), length=length, token=len(state.tokens) - 1, end=-1, open=can_open, close=can_close
+            )
+        )
     state.pos += length
     return True
 
 
 def _flanking(last: str, following: str) -> tuple[bool, bool]:
     """CommonMark's left/right-flanking test for '*' with CJK characters counted as punctuation."""
+
     def punct(ch: str) -> bool:
         return bool(_CJK.match(ch)) or isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
 
@@ -219,6 +223,7 @@ def _emoji(state: StateCore) -> None:
 # A wide table scrolls sideways instead of widening the page on phones; the scrolling box takes
 # keyboard focus so that keyboard users can scroll it too.
 
+
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     return '<div class="table-scroll" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
 
@@ -228,6 +233,7 @@ def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, options: A
 
 
 # --- Math -------------------------------------------------------------------------------------
+
 
 def _source_lines(state: StateCore) -> None:
     """Give inline tokens the line (0-based) they were written on, for warnings."""
@@ -244,12 +250,73 @@ def _source_lines(state: StateCore) -> None:
 # latex2mathml's output is checked before it is trusted: '\text{<b>}' comes out as raw markup, and
 # '\href', '\style', '\color' add attributes a page must not get from content.
 _MATHML_ELEMENTS = frozenset(
-    "math mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot mover munder munderover "
-    "mtable mtr mtd mstyle menclose mpadded mphantom merror mmultiscripts mprescripts none".split())
+    [
+        "math",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "msup",
+        "msub",
+        "msubsup",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mover",
+        "munder",
+        "munderover",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mstyle",
+        "menclose",
+        "mpadded",
+        "mphantom",
+        "merror",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+    ]
+)
 _MATHML_ATTRIBUTES = frozenset(
-    "xmlns display mathvariant stretchy fence separator lspace rspace columnalign columnspacing rowspacing "
-    "columnlines rowlines frame framespacing rowalign accent accentunder movablelimits largeop minsize maxsize "
-    "symmetric linethickness width height depth notation displaystyle scriptlevel form voffset".split())
+    [
+        "xmlns",
+        "display",
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "lspace",
+        "rspace",
+        "columnalign",
+        "columnspacing",
+        "rowspacing",
+        "columnlines",
+        "rowlines",
+        "frame",
+        "framespacing",
+        "rowalign",
+        "accent",
+        "accentunder",
+        "movablelimits",
+        "largeop",
+        "minsize",
+        "maxsize",
+        "symmetric",
+        "linethickness",
+        "width",
+        "height",
+        "depth",
+        "notation",
+        "displaystyle",
+        "scriptlevel",
+        "form",
+        "voffset",
+    ]
+)
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 _UNKNOWN_COMMAND = re.compile(r">\\([A-Za-z]+)")
 
@@ -259,7 +326,7 @@ def to_mathml(latex: str, display: bool) -> tuple[str | None, str]:
     shown = f"$${latex}$$" if display else f"${latex}$"
     try:
         mathml = latex2mathml.converter.convert(latex, display="block" if display else "inline")
-    except Exception as exc:  # noqa: BLE001 - latex2mathml raises many types; any means "not math"
+    except Exception as exc:
         detail = f"{type(exc).__name__}{': ' + str(exc) if str(exc) else ''}"
         return None, f"cannot convert {shown} to MathML ({detail}); shown as code"
     unknown = _UNKNOWN_COMMAND.search(mathml)

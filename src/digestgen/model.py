@@ -110,15 +110,38 @@ class Issue:
     def head(self, digest: str = "", slug: Callable[[str], str] = str) -> IssueHead:
         """What listing pages and cross-file checks need of this issue (see IssueHead); ``slug``
         makes a tag's slug (tags.tag_slug: the model imports nothing of ours)."""
-        papers = tuple(PaperHead(p.id, p.title.ko, p.title.en, p.tags, p.origin.path, p.origin.field, p.origin.line,
-                                 p.origin.lines.get("id"), p.origin.lines.get("tags")) for p in self.papers)
+        papers = tuple(
+            PaperHead(
+                p.id,
+                p.title.ko,
+                p.title.en,
+                p.tags,
+                p.origin.path,
+                p.origin.field,
+                p.origin.line,
+                p.origin.lines.get("id"),
+                p.origin.lines.get("tags"),
+            )
+            for p in self.papers
+        )
         # What lists show of the issue: equal for two heads exactly when every list shows them
         # alike (lines and digest left out: an edit of a summary changes no list).
-        listed = repr((self.week, self.title, self.draft, tuple((p.id, p.title_ko, p.title_en, p.tags) for p in papers)))
+        listed = repr(
+            (self.week, self.title, self.draft, tuple((p.id, p.title_ko, p.title_en, p.tags) for p in papers))
+        )
         slugs = tuple(sorted({slug(text) for paper in papers for text in paper.tags} - {""}))
-        return IssueHead(week=self.week, title=self.title, draft=self.draft, papers=papers, path=self.origin.path,
-                         week_line=self.origin.lines.get("week"), digest=digest, key=self.key, slugs=slugs,
-                         listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest())
+        return IssueHead(
+            week=self.week,
+            title=self.title,
+            draft=self.draft,
+            papers=papers,
+            path=self.origin.path,
+            week_line=self.origin.lines.get("week"),
+            digest=digest,
+            key=self.key,
+            slugs=slugs,
+            listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest(),
+        )
 
 
 class PaperHead(NamedTuple):

@@ -173,8 +173,15 @@ def load_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
             if not isinstance(value, str):
                 problems.append(Problem(shown, doc.where((lang, key))[0], None, f"{lang}.{key}", "must be text"))
             if isinstance(data[other], dict) and key not in data[other]:
-                problems.append(Problem(shown, doc.where((lang, key))[0], None, f"{other}.{key}",
-                                        f"missing (the {lang} strings have it)"))
+                problems.append(
+                    Problem(
+                        shown,
+                        doc.where((lang, key))[0],
+                        None,
+                        f"{other}.{key}",
+                        f"missing (the {lang} strings have it)",
+                    )
+                )
     if problems:
         raise DigestError(problems)
     return data  # type: ignore[return-value]
@@ -191,8 +198,9 @@ class Strings(dict[str, str]):
         try:
             return self[key]
         except KeyError:
-            raise DigestError(Problem(self.source, None, None, f"{self.lang}.{key}",
-                                      "missing UI string (a template uses it)")) from None
+            raise DigestError(
+                Problem(self.source, None, None, f"{self.lang}.{key}", "missing UI string (a template uses it)")
+            ) from None
 
 
 def make_environment(templates_dir: Path, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
@@ -246,8 +254,9 @@ class Renderer:
         self.assets = assets
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
-        self.views = ViewMaker(self.urls, Markdown(), config.notice, self.strings,
-                               site_origin=config.origin, warn=self._warn)
+        self.views = ViewMaker(
+            self.urls, Markdown(), config.notice, self.strings, site_origin=config.origin, warn=self._warn
+        )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
 
@@ -263,7 +272,7 @@ class Renderer:
         """Every file of the site, planned (nothing rendered yet) and checked for clashes. (The
         build plans the same files piecemeal, so that a rebuild skips unchanged issues.)"""
         catalog = content.catalog(tag_slug)
-        full = {head.key: issue for head, issue in zip(catalog.issues, content.issues)}
+        full = {head.key: issue for head, issue in zip(catalog.issues, content.issues, strict=False)}
         tags = self.prepare(catalog)
         jobs = self.site_jobs(catalog, tags)
         for group in self.groups(catalog):
@@ -276,8 +285,15 @@ class Renderer:
     def prepare(self, catalog: Catalog) -> tuple[Tag, ...]:
         """Start a build of ``catalog``: the site's tags, warnings about them, and views that know their names."""
         tags = collect_tags(catalog)
-        self.views = ViewMaker(self.urls, self.views.md, self.config.notice, self.strings, tags,
-                               site_origin=self.config.origin, warn=self._warn)
+        self.views = ViewMaker(
+            self.urls,
+            self.views.md,
+            self.config.notice,
+            self.strings,
+            tags,
+            site_origin=self.config.origin,
+            warn=self._warn,
+        )
         self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move
         return tags
 
@@ -285,16 +301,48 @@ class Renderer:
         """Static files and every page that lists issues, papers or tags (made from heads only)."""
         jobs = [Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files]
         listed = b"".join(head.listed for head in catalog.issues)  # what the lists show, fingerprinted
-        jobs.append(self._page("landing.html", self.urls.landing(), self.urls.home, self.config.default_language,
-                               "landing", self.config.title.get(self.config.default_language), "site.yaml"))
+        jobs.append(
+            self._page(
+                "landing.html",
+                self.urls.landing(),
+                self.urls.home,
+                self.config.default_language,
+                "landing",
+                self.config.title.get(self.config.default_language),
+                "site.yaml",
+            )
+        )
         for lang in LANGS:
+
             def issues(lang: Lang = lang) -> dict[str, object]:
                 return {"issues": [self.views.list_issue(lang, head) for head in catalog.issues]}
 
-            jobs.append(self._page("home.html", self.urls.home(lang), self.urls.home, lang, "home",
-                                   self.config.title.get(lang), "site.yaml", made_from=(listed,), lazy=issues))
-            jobs.append(self._page("papers.html", self.urls.papers(lang), self.urls.papers, lang, "papers",
-                                   self.strings[lang]["paper_index"], "site.yaml", made_from=(listed,), lazy=issues))
+            jobs.append(
+                self._page(
+                    "home.html",
+                    self.urls.home(lang),
+                    self.urls.home,
+                    lang,
+                    "home",
+                    self.config.title.get(lang),
+                    "site.yaml",
+                    made_from=(listed,),
+                    lazy=issues,
+                )
+            )
+            jobs.append(
+                self._page(
+                    "papers.html",
+                    self.urls.papers(lang),
+                    self.urls.papers,
+                    lang,
+                    "papers",
+                    self.strings[lang]["paper_index"],
+                    "site.yaml",
+                    made_from=(listed,),
+                    lazy=issues,
+                )
+            )
         jobs += self.tag_pages(tags)
         jobs += [self.sitemap(catalog, tags), self.robots()]
         return jobs
@@ -315,16 +363,35 @@ class Renderer:
         for lang in LANGS:
             view = self.views.issue(lang, issue, group.newer, group.older)
             if group.part == "issue":
-                jobs.append(self._page(
-                    "issue.html", view.url, lambda other, key=issue.key: self.urls.issue(other, key),
-                    lang, "issue", view.title, issue.origin.path,
-                    description=self.views.issue_description(lang, issue), issue=view))
+                jobs.append(
+                    self._page(
+                        "issue.html",
+                        view.url,
+                        lambda other, key=issue.key: self.urls.issue(other, key),
+                        lang,
+                        "issue",
+                        view.title,
+                        issue.origin.path,
+                        description=self.views.issue_description(lang, issue),
+                        issue=view,
+                    )
+                )
                 continue
             for paper in view.papers:
-                jobs.append(self._page(
-                    "paper.html", paper.url, lambda other, pid=paper.id: self.urls.paper(other, pid),
-                    lang, "paper", paper.title.main.html.unescape(), issue.origin.path,
-                    description=paper.description, paper=paper, issue=view))
+                jobs.append(
+                    self._page(
+                        "paper.html",
+                        paper.url,
+                        lambda other, pid=paper.id: self.urls.paper(other, pid),
+                        lang,
+                        "paper",
+                        paper.title.main.html.unescape(),
+                        issue.origin.path,
+                        description=paper.description,
+                        paper=paper,
+                        issue=view,
+                    )
+                )
         return jobs
 
     def group_paths(self, group: Group) -> list[PurePosixPath]:
@@ -339,34 +406,64 @@ class Renderer:
         # A tag page shows, of each issue with the tag, what lists show.
         listed = {tag.slug: b"".join({id(h): h.listed for h, _ in tag.papers}.values()) for tag in tags}
         for lang in LANGS:
+
             def views(lang: Lang = lang) -> dict[str, object]:
                 return {"tags": sorted((self.views.tag(lang, tag) for tag in tags), key=lambda v: (-v.count, v.slug))}
 
-            outputs.append(self._page("tags.html", self.urls.tags(lang), self.urls.tags, lang, "tags",
-                                      self.strings[lang]["tags"], "site.yaml", lazy=views,
-                                      made_from=tuple((tag.slug, tag.name, len(tag.papers)) for tag in tags)))
+            outputs.append(
+                self._page(
+                    "tags.html",
+                    self.urls.tags(lang),
+                    self.urls.tags,
+                    lang,
+                    "tags",
+                    self.strings[lang]["tags"],
+                    "site.yaml",
+                    lazy=views,
+                    made_from=tuple((tag.slug, tag.name, len(tag.papers)) for tag in tags),
+                )
+            )
             for tag in tags:
-                outputs.append(self._page(
-                    "tag.html", self.urls.tag(lang, tag.slug), lambda other, slug=tag.slug: self.urls.tag(other, slug),
-                    lang, "tag", f"{self.strings[lang]['tag']}: {tag.name}", f"tag {tag.name!r}",
-                    description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
-                    made_from=(tag.slug, tag.name, listed[tag.slug]),
-                    lazy=lambda lang=lang, tag=tag: {"tag": self.views.tag(lang, tag)}))
+                outputs.append(
+                    self._page(
+                        "tag.html",
+                        self.urls.tag(lang, tag.slug),
+                        lambda other, slug=tag.slug: self.urls.tag(other, slug),
+                        lang,
+                        "tag",
+                        f"{self.strings[lang]['tag']}: {tag.name}",
+                        f"tag {tag.name!r}",
+                        description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
+                        made_from=(tag.slug, tag.name, listed[tag.slug]),
+                        lazy=lambda lang=lang, tag=tag: {"tag": self.views.tag(lang, tag)},
+                    )
+                )
         return outputs
 
     def feed_items(self, catalog: Catalog, full: Callable[[IssueHead], Issue], lang: Lang) -> list[FeedItem]:
         items = []
         for i, head in enumerate(catalog.issues[:FEED_ISSUES]):
             issue = full(head)
-            view = self.views.issue(lang, issue, catalog.issues[i - 1] if i > 0 else None,
-                                    catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None)
+            view = self.views.issue(
+                lang,
+                issue,
+                catalog.issues[i - 1] if i > 0 else None,
+                catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None,
+            )
             html = self._render("feed_item.html", lang=lang, issue=view, t=self.strings[lang])
             # Markdown may link within the page (#…); feed readers need the full address.
             html = html.replace('href="#', f'href="{self.urls.absolute(view.url)}#')
-            items.append(FeedItem(
-                guid=issue_guid(self.config, issue, lang), title=view.title, url=self.urls.absolute(view.url),
-                date=issue_datetime(issue, self.config.timezone), html=html, lang=lang,
-                tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags))))
+            items.append(
+                FeedItem(
+                    guid=issue_guid(self.config, issue, lang),
+                    title=view.title,
+                    url=self.urls.absolute(view.url),
+                    date=issue_datetime(issue, self.config.timezone),
+                    html=html,
+                    lang=lang,
+                    tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags)),
+                )
+            )
         return items
 
     def feed_info(self, lang: Lang | None, self_url: str, kind: str) -> FeedInfo:
@@ -402,39 +499,75 @@ class Renderer:
 
         made: list[tuple[str, tuple[object, ...], Callable[[], bytes]]] = [
             (self.urls.feed(), ("rss", None), lambda: rss(self.feed_info(None, self.urls.feed(), "rss"), everything())),
-            (self.urls.atom(), ("atom", None), lambda: atom(self.feed_info(None, self.urls.atom(), "atom"), everything())),
-            (self.urls.json_feed(), ("json", None),
-             lambda: json_feed(self.feed_info(None, self.urls.json_feed(), "json"), everything())),
+            (
+                self.urls.atom(),
+                ("atom", None),
+                lambda: atom(self.feed_info(None, self.urls.atom(), "atom"), everything()),
+            ),
+            (
+                self.urls.json_feed(),
+                ("json", None),
+                lambda: json_feed(self.feed_info(None, self.urls.json_feed(), "json"), everything()),
+            ),
         ]
         for lang in LANGS:
             rss_url, atom_url = self.urls.edition_feed(lang), self.urls.edition_atom(lang)
-            made.append((rss_url, ("rss", lang), lambda lang=lang, url=rss_url:
-                         rss(self.feed_info(lang, url, "rss"), per_lang(lang))))
-            made.append((atom_url, ("atom", lang), lambda lang=lang, url=atom_url:
-                         atom(self.feed_info(lang, url, "atom"), per_lang(lang))))
+            made.append(
+                (
+                    rss_url,
+                    ("rss", lang),
+                    lambda lang=lang, url=rss_url: rss(self.feed_info(lang, url, "rss"), per_lang(lang)),
+                )
+            )
+            made.append(
+                (
+                    atom_url,
+                    ("atom", lang),
+                    lambda lang=lang, url=atom_url: atom(self.feed_info(lang, url, "atom"), per_lang(lang)),
+                )
+            )
         # An issue is a function of its file's bytes (digest) and the site-wide tag names it shows.
-        shown = catalog.issues[:FEED_ISSUES + 1]
+        shown = catalog.issues[: FEED_ISSUES + 1]
         names = self.views.tag_names
-        key = (tuple((head.key, head.title, head.digest) for head in shown),
-               tuple(sorted({(tag_slug(t), names.get(tag_slug(t), "")) for head in shown
-                             for paper in head.papers for t in paper.tags})))
-        return [Job(self.urls.output_path(url), "feeds", (*kind, key), make, ("feed_item.html",))
-                for url, kind, make in made]
+        key = (
+            tuple((head.key, head.title, head.digest) for head in shown),
+            tuple(
+                sorted(
+                    {
+                        (tag_slug(t), names.get(tag_slug(t), ""))
+                        for head in shown
+                        for paper in head.papers
+                        for t in paper.tags
+                    }
+                )
+            ),
+        )
+        return [
+            Job(self.urls.output_path(url), "feeds", (*kind, key), make, ("feed_item.html",))
+            for url, kind, make in made
+        ]
 
     def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
         other: Lang = "en" if lang == "ko" else "ko"
         links = []
         for code in (lang, other):
             title = self.config.title.get(code)
-            links.append(FeedLink(f"{title} (RSS)", self.urls.absolute(self.urls.edition_feed(code)),
-                                  "application/rss+xml", code))
-            links.append(FeedLink(f"{title} (Atom)", self.urls.absolute(self.urls.edition_atom(code)),
-                                  "application/atom+xml", code))
+            links.append(
+                FeedLink(
+                    f"{title} (RSS)", self.urls.absolute(self.urls.edition_feed(code)), "application/rss+xml", code
+                )
+            )
+            links.append(
+                FeedLink(
+                    f"{title} (Atom)", self.urls.absolute(self.urls.edition_atom(code)), "application/atom+xml", code
+                )
+            )
         both = f"{self.config.title.ko} · {self.config.title.en}"
-        links += [FeedLink(f"{both} (RSS)", self.urls.absolute(self.urls.feed()), "application/rss+xml", ""),
-                  FeedLink(f"{both} (Atom)", self.urls.absolute(self.urls.atom()), "application/atom+xml", ""),
-                  FeedLink(f"{both} (JSON Feed)", self.urls.absolute(self.urls.json_feed()),
-                           "application/feed+json", "")]
+        links += [
+            FeedLink(f"{both} (RSS)", self.urls.absolute(self.urls.feed()), "application/rss+xml", ""),
+            FeedLink(f"{both} (Atom)", self.urls.absolute(self.urls.atom()), "application/atom+xml", ""),
+            FeedLink(f"{both} (JSON Feed)", self.urls.absolute(self.urls.json_feed()), "application/feed+json", ""),
+        ]
         return tuple(links)
 
     def papers_json(self, catalog: Catalog, fragment: Callable[[IssueHead], bytes | memoryview]) -> Job:
@@ -456,78 +589,133 @@ class Renderer:
         for position, paper in enumerate(issue.papers, 1):
             arxiv = arxiv_ref(paper.paper_url)
             slugs = dict.fromkeys(tag_slug(tag) for tag in paper.tags)
-            papers.append({
-                "id": paper.id,
-                "issue": {"week": issue.key, "week_end": issue.week_end.isoformat(), "position": position,
-                          "urls": {lang: self.urls.absolute(self.urls.issue(lang, issue.key)) for lang in LANGS}},
-                "urls": {lang: self.urls.absolute(self.urls.paper(lang, paper.id)) for lang in LANGS},
-                "title": {"ko": paper.title.ko, "en": paper.title.en},
-                "summary": {"ko": paper.summary.ko, "en": paper.summary.en},
-                "abstract": {"ko": paper.abstract.ko, "en": paper.abstract.en},
-                "links": {link.label: link.url for link in paper.links},
-                "tweet": paper.tweet,
-                "arxiv": {"id": arxiv.id, "url": arxiv.url, "pdf": arxiv.pdf} if arxiv else None,
-                "tags": [{"slug": slug, "name": names[slug],
-                          "urls": {lang: self.urls.absolute(self.urls.tag(lang, slug)) for lang in LANGS}}
-                         for slug in slugs if slug],
-            })
-        return ",\n".join(_indent(json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True))
-                          for item in papers).encode("utf-8")
+            papers.append(
+                {
+                    "id": paper.id,
+                    "issue": {
+                        "week": issue.key,
+                        "week_end": issue.week_end.isoformat(),
+                        "position": position,
+                        "urls": {lang: self.urls.absolute(self.urls.issue(lang, issue.key)) for lang in LANGS},
+                    },
+                    "urls": {lang: self.urls.absolute(self.urls.paper(lang, paper.id)) for lang in LANGS},
+                    "title": {"ko": paper.title.ko, "en": paper.title.en},
+                    "summary": {"ko": paper.summary.ko, "en": paper.summary.en},
+                    "abstract": {"ko": paper.abstract.ko, "en": paper.abstract.en},
+                    "links": {link.label: link.url for link in paper.links},
+                    "tweet": paper.tweet,
+                    "arxiv": {"id": arxiv.id, "url": arxiv.url, "pdf": arxiv.pdf} if arxiv else None,
+                    "tags": [
+                        {
+                            "slug": slug,
+                            "name": names[slug],
+                            "urls": {lang: self.urls.absolute(self.urls.tag(lang, slug)) for lang in LANGS},
+                        }
+                        for slug in slugs
+                        if slug
+                    ],
+                }
+            )
+        return ",\n".join(
+            _indent(json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True)) for item in papers
+        ).encode("utf-8")
 
     def sitemap(self, catalog: Catalog, tags: tuple[Tag, ...]) -> Job:
         """Every page of the site, from the catalog alone (no page needs to be planned for it)."""
-        structure = repr((tuple((head.key, tuple(paper.id for paper in head.papers)) for head in catalog.issues),
-                          tuple(tag.slug for tag in tags)))
+        structure = repr(
+            (
+                tuple((head.key, tuple(paper.id for paper in head.papers)) for head in catalog.issues),
+                tuple(tag.slug for tag in tags),
+            )
+        )
 
         def make() -> bytes:
             pages = sorted(self.sitemap_entries(catalog, tags), key=lambda entry: entry.canonical)
             return self._render("sitemap.xml", pages=pages).encode("utf-8")
 
-        return Job(self.urls.output_path(self.urls.sitemap()), "sitemap", ("sitemap", structure), make,
-                   ("sitemap.xml",))
+        return Job(
+            self.urls.output_path(self.urls.sitemap()), "sitemap", ("sitemap", structure), make, ("sitemap.xml",)
+        )
 
     def sitemap_entries(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[SitemapEntry]:
         u = self.urls
         pages: list[tuple[str, Callable[[Lang], str], str]] = [(u.landing(), u.home, "landing")]
         for lang in LANGS:
-            pages += [(u.home(lang), u.home, "home"), (u.papers(lang), u.papers, "papers"), (u.tags(lang), u.tags, "tags")]
+            pages += [
+                (u.home(lang), u.home, "home"),
+                (u.papers(lang), u.papers, "papers"),
+                (u.tags(lang), u.tags, "tags"),
+            ]
             pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
             for head in catalog.issues:
                 pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
-                pages += [(u.paper(lang, paper.id), lambda other, pid=paper.id: u.paper(other, pid), "paper")
-                          for paper in head.papers]
+                pages += [
+                    (u.paper(lang, paper.id), lambda other, pid=paper.id: u.paper(other, pid), "paper")
+                    for paper in head.papers
+                ]
         return [SitemapEntry(u.absolute(url), self._alternates(url_in, kind)) for url, url_in, kind in pages]
 
     def robots(self) -> Job:
         text = f"User-agent: *\nAllow: /\n\nSitemap: {self.urls.absolute(self.urls.sitemap())}\n"
-        return Job(self.urls.output_path(self.urls.robots()), "robots.txt", ("robots", text),
-                   lambda: text.encode("utf-8"), ())
+        return Job(
+            self.urls.output_path(self.urls.robots()), "robots.txt", ("robots", text), lambda: text.encode("utf-8"), ()
+        )
 
-    def _page(self, template: str, url: str, url_in: Callable[[Lang], str], lang: Lang, kind: str,
-              title: str, owner: str, description: str = "", *, made_from: tuple[object, ...] | None = None,
-              lazy: Callable[[], dict[str, object]] | None = None, **context: object) -> Job:
+    def _page(
+        self,
+        template: str,
+        url: str,
+        url_in: Callable[[Lang], str],
+        lang: Lang,
+        kind: str,
+        title: str,
+        owner: str,
+        description: str = "",
+        *,
+        made_from: tuple[object, ...] | None = None,
+        lazy: Callable[[], dict[str, object]] | None = None,
+        **context: object,
+    ) -> Job:
         """A page of ``template``. Its fingerprint holds ``context``; or, for list pages whose views
         are costly to make for nothing, ``made_from`` (what ``lazy`` makes the context from)."""
         other: Lang = "en" if lang == "ko" else "ko"
         meta = PageMeta(
-            lang=lang, kind=kind, title=title, url=url, canonical=self.urls.absolute(url),
-            alternates=self._alternates(url_in, kind), other_lang=other, other_url=url_in(other),
-            description=description or self.config.description.get(lang), locale=LOCALES[lang],
-            other_locale=LOCALES[other], feeds=self.feed_links(lang), indexed=kind in INDEXED_KINDS,
+            lang=lang,
+            kind=kind,
+            title=title,
+            url=url,
+            canonical=self.urls.absolute(url),
+            alternates=self._alternates(url_in, kind),
+            other_lang=other,
+            other_url=url_in(other),
+            description=description or self.config.description.get(lang),
+            locale=LOCALES[lang],
+            other_locale=LOCALES[other],
+            feeds=self.feed_links(lang),
+            indexed=kind in INDEXED_KINDS,
         )
         # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
         # exact and much cheaper fingerprint than walking it.
         key = made_from if made_from is not None else sorted(context.items())
-        return Job(self.urls.output_path(url), owner, (template, repr(meta), lang, key),
-                   lambda: self._render(template, page=meta, t=self.strings[lang], **context,
-                                        **(lazy() if lazy else {})).encode("utf-8"),
-                   (template,), meta.indexed)
+        return Job(
+            self.urls.output_path(url),
+            owner,
+            (template, repr(meta), lang, key),
+            lambda: self._render(
+                template, page=meta, t=self.strings[lang], **context, **(lazy() if lazy else {})
+            ).encode("utf-8"),
+            (template,),
+            meta.indexed,
+        )
 
     def _alternates(self, url_in: Callable[[Lang], str], kind: str) -> tuple[Alternate, ...]:
         default = self.config.default_language
         alternates = [Alternate(code, self.urls.absolute(url_in(code))) for code in LANGS]
-        alternates.append(Alternate("x-default", self.urls.absolute(
-            self.urls.landing() if kind in ("landing", "home") else url_in(default))))
+        alternates.append(
+            Alternate(
+                "x-default", self.urls.absolute(self.urls.landing() if kind in ("landing", "home") else url_in(default))
+            )
+        )
         return tuple(alternates)
 
     def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -565,16 +753,16 @@ class Renderer:
         return found[1]
 
     def _render(self, template: str, **context: object) -> str:
-        context.update(site=self.config, urls=self.urls, assets=self.assets.urls,
-                       tr=self.strings, once=self._once)
+        context.update(site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once)
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(Path(exc.filename)) if exc.filename else template
             raise DigestError(Problem(path, exc.lineno, None, "", f"template syntax error: {exc.message}")) from None
         except jinja2.TemplateNotFound as exc:
-            raise DigestError(Problem(display_path(self.config.templates_dir), None, None, "",
-                                      f"template not found: {exc.name}")) from None
+            raise DigestError(
+                Problem(display_path(self.config.templates_dir), None, None, "", f"template not found: {exc.name}")
+            ) from None
         except jinja2.UndefinedError as exc:
             path, line = _template_position(exc, self.config.templates_dir)
             raise DigestError(Problem(path, line, None, "", f"template error: {exc.message}")) from None

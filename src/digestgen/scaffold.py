@@ -75,8 +75,9 @@ def new_issue(content_dir: Path, week: date | None = None, today: date | None = 
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": fails if the file exists
             handle.write(text)
     except FileExistsError:
-        raise DigestError(Problem(display_path(path), None, None, "",
-                                  "already exists; not overwriting it (give another --week)")) from None
+        raise DigestError(
+            Problem(display_path(path), None, None, "", "already exists; not overwriting it (give another --week)")
+        ) from None
     return path
 
 
@@ -90,11 +91,16 @@ def _week(value: str) -> date:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from .cli import add_build_arguments
 
-    cmd = commands.add_parser("new", help="write a skeleton issue for the next week (or --week)",
-                              description="Write content/issues/<week>.md with every field and a commented "
-                                          "example paper, marked draft: true. Never overwrites a file.")
+    cmd = commands.add_parser(
+        "new",
+        help="write a skeleton issue for the next week (or --week)",
+        description="Write content/issues/<week>.md with every field and a commented "
+        "example paper, marked draft: true. Never overwrites a file.",
+    )
     add_build_arguments(cmd)
-    cmd.add_argument("--week", type=_week, help="first day of the week, YYYY-MM-DD (default: the week after the latest)")
+    cmd.add_argument(
+        "--week", type=_week, help="first day of the week, YYYY-MM-DD (default: the week after the latest)"
+    )
     cmd.set_defaults(run=run)
 
 

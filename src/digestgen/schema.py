@@ -21,8 +21,7 @@ def is_http_url(value: str) -> bool:
         parts = urlsplit(value)
     except ValueError:
         return False
-    return (parts.scheme in ("http", "https") and bool(parts.netloc)
-            and not re.search(r"[\s\"'<>\\`]", value))
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s\"'<>\\`]", value)
 
 
 class Reader:
@@ -80,8 +79,7 @@ class Reader:
         if not isinstance(value, str):
             written = self.doc.plain_scalars.get(path)
             if written is not None and not isinstance(value, (list, dict)):
-                self.error(path, f"must be text, but YAML read {written!r} as {_kind(value)}; "
-                                 f"quote it: \"{written}\"")
+                self.error(path, f'must be text, but YAML read {written!r} as {_kind(value)}; quote it: "{written}"')
             else:
                 self.error(path, f"must be text, not {_kind(value)}")
             return ""

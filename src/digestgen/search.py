@@ -58,10 +58,10 @@ def hangul_terms(texts: Iterable[str], *, words: bool = True) -> str:
     for text in texts:
         for chain in _CHAIN.findall(text):
             joined = "".join(chain.split())
-            pieces += [joined[i:i + 2] for i in range(len(joined) - 1)]
+            pieces += [joined[i : i + 2] for i in range(len(joined) - 1)]
         for token in _MIXED.findall(text):
             for run in _HANGUL_WORD.findall(token):
-                pieces += [run[i:i + 2] for i in range(len(run) - 1)]
+                pieces += [run[i : i + 2] for i in range(len(run) - 1)]
         if words:
             pieces += _SYLLABLE_WORD.findall(text)
     terms = dict.fromkeys(pieces)
@@ -147,9 +147,16 @@ def run_pagefind(site: Path, shown: str = "", *, glob: str | None = None, output
         raise DigestError(Problem(shown, None, None, "", f"cannot run Pagefind: {exc}")) from None
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise DigestError(Problem(shown, None, None, "",
-                                  "Pagefind failed (is `pagefind[bin]` installed?): "
-                                  + (detail[-1] if detail else f"exit status {done.returncode}")))
+        raise DigestError(
+            Problem(
+                shown,
+                None,
+                None,
+                "",
+                "Pagefind failed (is `pagefind[bin]` installed?): "
+                + (detail[-1] if detail else f"exit status {done.returncode}"),
+            )
+        )
     path = site / output / ENTRY
     entry = json.loads(path.read_text(encoding="utf-8"))
     # Pagefind lists its languages in hash-map order, which changes from run to run; sorted, the

@@ -61,13 +61,13 @@ LIVE_JS = """\
       .then(function (state) {
         if (state.generation !== generation) { location.reload(); return; }
         if (state.error) { show(state.error); } else if (box) { box.remove(); box = null; }
-        setTimeout(poll, %d);
+        setTimeout(poll, POLL_MS);
       })
       .catch(function () { setTimeout(poll, 1000); });  // server restarting: keep trying
   }
   poll();
 })();
-""" % POLL_MS
+""".replace("POLL_MS", str(POLL_MS))
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class LiveSite:
         except DigestError as exc:
             message = "\n".join(str(p) for p in exc.problems)
             print(message, file=sys.stderr, flush=True)
-        except Exception as exc:  # noqa: BLE001 - a bug in digestgen must not stop the editor's preview
+        except Exception as exc:
             traceback.print_exc()
             message = f"internal error in digestgen (please report it): {exc!r}"
         else:
@@ -130,8 +130,11 @@ class LiveSite:
         """Serve the new build; open pages reload when they see the new generation."""
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        print(f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s "
-              f"({result.written} written)", flush=True)
+        print(
+            f"rebuilt ({result.issues} issues, {result.papers} papers) in {result.seconds:.2f} s "
+            f"({result.written} written)",
+            flush=True,
+        )
         with self._lock:
             self._state = Snapshot(out, self._state.generation + 1, "")
         return self._state
@@ -164,13 +167,13 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "digestgen"
 
-        def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        def do_HEAD(self) -> None:
             self._respond(head=True)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._respond(head=False)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet: builds are what matters
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _send(self, status: int, body: bytes, content_type: str, head: bool, **headers: str) -> None:
@@ -190,7 +193,9 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
         def _not_found(self, head: bool) -> None:
             # With the reload script: a page renamed away comes back by itself when it exists again.
             page = b"<!DOCTYPE html><meta charset=utf-8><title>404</title><p>404: not in the current build.</p>"
-            self._send(HTTPStatus.NOT_FOUND, _inject(page, site.snapshot().generation), "text/html; charset=utf-8", head)
+            self._send(
+                HTTPStatus.NOT_FOUND, _inject(page, site.snapshot().generation), "text/html; charset=utf-8", head
+            )
 
         def _respond(self, head: bool) -> None:
             if not self.path.startswith("/") or self.path.startswith("//"):  # '//host' would redirect off-site
@@ -207,11 +212,13 @@ def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
             if not url.path.startswith(subpath):
                 return self._not_found(head)
             if state.root is None:  # nothing built yet: show the error, reload when it is fixed
-                page = (f"<!DOCTYPE html><meta charset=utf-8><title>build failed</title>"
-                        f"<pre>{escape(state.error)}</pre>").encode()
-                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, _inject(page, state.generation),
-                                  "text/html; charset=utf-8", head)
-            target = _resolve(state.root, url.path[len(subpath):])
+                page = (
+                    f"<!DOCTYPE html><meta charset=utf-8><title>build failed</title><pre>{escape(state.error)}</pre>"
+                ).encode()
+                return self._send(
+                    HTTPStatus.SERVICE_UNAVAILABLE, _inject(page, state.generation), "text/html; charset=utf-8", head
+                )
+            target = _resolve(state.root, url.path[len(subpath) :])
             if target is None:
                 return self._not_found(head)
             if target.is_dir():
@@ -260,8 +267,14 @@ def _inject(html: bytes, generation: int) -> bytes:
 class Server:
     """The HTTP server and the watcher, each on its own thread."""
 
-    def __init__(self, make_config: Callable[[], SiteConfig], host: str = "127.0.0.1", port: int = 8000,
-                 drafts: bool = True, step_ms: int = 200) -> None:
+    def __init__(
+        self,
+        make_config: Callable[[], SiteConfig],
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        drafts: bool = True,
+        step_ms: int = 200,
+    ) -> None:
         config = make_config()
         self.subpath = urlsplit(config.base_url).path or "/"
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
@@ -270,8 +283,9 @@ class Server:
             self.httpd = ThreadingHTTPServer((host, port), make_handler(self.site, self.subpath))
         except OSError as exc:
             self.site.close()
-            raise DigestError(Problem(f"{host}:{port}", None, None, "",
-                                      f"cannot serve here: {exc.strerror}; try another --port")) from None
+            raise DigestError(
+                Problem(f"{host}:{port}", None, None, "", f"cannot serve here: {exc.strerror}; try another --port")
+            ) from None
         self.port = self.httpd.server_address[1]
         self.url = f"http://{shown_host}:{self.port}{self.subpath}"
         self.site.base_url = self.url
@@ -283,16 +297,25 @@ class Server:
     def start(self) -> None:
         self.site.rebuild()
         self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True)]
-        self._threads += [threading.Thread(target=self._watch, args=group, daemon=True)
-                          for group in _watch_groups(self.watch)]
+        self._threads += [
+            threading.Thread(target=self._watch, args=group, daemon=True) for group in _watch_groups(self.watch)
+        ]
         for thread in self._threads:
             thread.start()
 
-    def _watch(self, paths: list[Path], recursive: bool,
-               accept: Callable[[watchfiles.Change, str], bool] | None) -> None:
+    def _watch(
+        self, paths: list[Path], recursive: bool, accept: Callable[[watchfiles.Change, str], bool] | None
+    ) -> None:
         # One rebuild per burst: watchfiles gathers changes until `step` ms pass without another.
-        for _changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive, stop_event=self._stop,
-                                         step=self.step_ms, debounce=3000, raise_interrupt=False):
+        for _changes in watchfiles.watch(
+            *paths,
+            watch_filter=accept,
+            recursive=recursive,
+            stop_event=self._stop,
+            step=self.step_ms,
+            debounce=3000,
+            raise_interrupt=False,
+        ):
             self.site.rebuild()
 
     def stop(self) -> None:
@@ -307,16 +330,20 @@ class Server:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from .cli import add_build_arguments
 
-    cmd = commands.add_parser("serve", help="serve the site on localhost, rebuild on changes, reload open pages",
-                              description="Builds into a temporary folder (the output folder is not touched), "
-                                          "serves it under the subpath of base_url, watches content, templates, "
-                                          "static files and the settings, and reloads open pages after each "
-                                          "rebuild. Errors are printed and shown over the open page.")
+    cmd = commands.add_parser(
+        "serve",
+        help="serve the site on localhost, rebuild on changes, reload open pages",
+        description="Builds into a temporary folder (the output folder is not touched), "
+        "serves it under the subpath of base_url, watches content, templates, "
+        "static files and the settings, and reloads open pages after each "
+        "rebuild. Errors are printed and shown over the open page.",
+    )
     add_build_arguments(cmd)
     cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    cmd.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
-                     help="show draft issues, marked (default: yes)")
+    cmd.add_argument(
+        "--drafts", action=argparse.BooleanOptionalAction, default=True, help="show draft issues, marked (default: yes)"
+    )
     cmd.set_defaults(run=run)
 
 
@@ -325,8 +352,7 @@ def run(args: argparse.Namespace) -> int:
 
     server = Server(lambda: config_from_args(args), args.host, args.port, args.drafts)
     server.start()
-    print(f"serving {server.url} (Ctrl+C to stop); watching "
-          f"{', '.join(p.name for p in server.watch)}", flush=True)
+    print(f"serving {server.url} (Ctrl+C to stop); watching {', '.join(p.name for p in server.watch)}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

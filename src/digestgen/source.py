@@ -103,24 +103,33 @@ def decode_text(raw: bytes, shown: str, size: int = 0) -> str:
     """Bytes of a text file (or of stdin) as UTF-8 with LF line ends, or a DigestError saying why not.
     ``size`` is the whole file's size when only its start was read."""
     if len(raw) > MAX_FILE_BYTES:
-        raise DigestError(Problem(shown, None, None, "",
-                                  f"file is {max(size, len(raw)) / 1048576:.1f} MiB; the limit is "
-                                  f"{MAX_FILE_BYTES // 1048576} MiB (one week's file is usually under 100 KiB)"))
+        raise DigestError(
+            Problem(
+                shown,
+                None,
+                None,
+                "",
+                f"file is {max(size, len(raw)) / 1048576:.1f} MiB; the limit is "
+                f"{MAX_FILE_BYTES // 1048576} MiB (one week's file is usually under 100 KiB)",
+            )
+        )
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DigestError(Problem(shown, line, None, "",
-                                  f"file is not UTF-8{_guess_encoding(raw)}; save it as UTF-8")) from None
+        raise DigestError(
+            Problem(shown, line, None, "", f"file is not UTF-8{_guess_encoding(raw)}; save it as UTF-8")
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = CONTROL_CHARS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - text.rfind("\n", 0, bad.start())
-        raise DigestError(Problem(shown, line, column, "", f"{describe_char(bad.group())} "
-                                                           "is not allowed in text; delete it"))
+        raise DigestError(
+            Problem(shown, line, column, "", f"{describe_char(bad.group())} is not allowed in text; delete it")
+        )
     return text
 
 
@@ -136,8 +145,13 @@ def _guess_encoding(raw: bytes) -> str:
             raw.decode(name)
         except UnicodeDecodeError:
             continue
-        label = {"cp949": "CP949 (EUC-KR)", "euc_kr": "EUC-KR", "shift_jis": "Shift_JIS",
-                 "gb18030": "GB18030", "cp1252": "Windows-1252"}[name]
+        label = {
+            "cp949": "CP949 (EUC-KR)",
+            "euc_kr": "EUC-KR",
+            "shift_jis": "Shift_JIS",
+            "gb18030": "GB18030",
+            "cp1252": "Windows-1252",
+        }[name]
         return f" (it looks like {label})"
     return ""
 
@@ -151,14 +165,14 @@ def read_source(path: Path, display: str | None = None) -> SourceFile:
     lines = text.split("\n")
     boundary = YAMLHandler.FM_BOUNDARY
     if not boundary.fullmatch(lines[0]):
-        raise DigestError(Problem(shown, 1, 1, "",
-                                  "no front-matter: the file must start with a line '---'"))
-    closing = next((i for i in range(1, len(lines)) if boundary.fullmatch(lines[i]) or lines[i].rstrip() == "..."), None)
+        raise DigestError(Problem(shown, 1, 1, "", "no front-matter: the file must start with a line '---'"))
+    closing = next(
+        (i for i in range(1, len(lines)) if boundary.fullmatch(lines[i]) or lines[i].rstrip() == "..."), None
+    )
     if closing is None:
-        raise DigestError(Problem(shown, 1, 1, "",
-                                  "front-matter is not closed: add a line '---' after it"))
+        raise DigestError(Problem(shown, 1, 1, "", "front-matter is not closed: add a line '---' after it"))
     meta = parse_yaml("\n".join(lines[1:closing]) + "\n", shown, first_line=2)
-    body = "\n".join(lines[closing + 1:])
+    body = "\n".join(lines[closing + 1 :])
     return SourceFile(path=path, display=shown, meta=meta, body=body, body_line=closing + 2)
 
 
@@ -185,10 +199,13 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
     data = builder.build(node, ())
     if builder.problems:
         raise DigestError(builder.problems)
-    return YamlDoc(data=data, positions=MappingProxyType(builder.positions),
-                   key_positions=MappingProxyType(builder.key_positions),
-                   plain_scalars=MappingProxyType(builder.plain_scalars),
-                   text_lines=MappingProxyType(builder.text_lines))
+    return YamlDoc(
+        data=data,
+        positions=MappingProxyType(builder.positions),
+        key_positions=MappingProxyType(builder.key_positions),
+        plain_scalars=MappingProxyType(builder.plain_scalars),
+        text_lines=MappingProxyType(builder.text_lines),
+    )
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

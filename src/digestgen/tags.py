@@ -60,10 +60,7 @@ def collect_tags(content: Catalog) -> tuple[Tag, ...]:
                 if slug and slug not in seen:
                     papers.setdefault(slug, []).append((issue, paper))
                     seen.add(slug)
-    return tuple(
-        Tag(slug, spellings[slug].most_common(1)[0][0], tuple(papers[slug]))
-        for slug in sorted(papers)
-    )
+    return tuple(Tag(slug, spellings[slug].most_common(1)[0][0], tuple(papers[slug])) for slug in sorted(papers))
 
 
 def near_duplicate_warnings(content: Content | Catalog) -> list[Problem]:
@@ -77,16 +74,32 @@ def near_duplicate_warnings(content: Content | Catalog) -> list[Problem]:
                 if key not in first:
                     first[key] = (issue, paper, text)
     keys = sorted(k for k in first if k)
-    problems = [Problem(issue.origin.path, paper.origin.line_of("tags"), None, f"{paper.origin.field}.tags",
-                        f"tag {text!r} has no letters or digits; it is not shown", warning=True)
-                for key, (issue, paper, text) in sorted(first.items()) if not key]
+    problems = [
+        Problem(
+            issue.origin.path,
+            paper.origin.line_of("tags"),
+            None,
+            f"{paper.origin.field}.tags",
+            f"tag {text!r} has no letters or digits; it is not shown",
+            warning=True,
+        )
+        for key, (issue, paper, text) in sorted(first.items())
+        if not key
+    ]
     for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
+        for b in keys[i + 1 :]:
             if min(len(a), len(b)) >= 3 and _one_edit_apart(a, b):
                 issue, paper, text = first[b]
-                problems.append(Problem(
-                    issue.origin.path, paper.origin.line_of("tags"), None, f"{paper.origin.field}.tags",
-                    f"tag {text!r} is nearly the same as {first[a][2]!r}; is it one tag?", warning=True))
+                problems.append(
+                    Problem(
+                        issue.origin.path,
+                        paper.origin.line_of("tags"),
+                        None,
+                        f"{paper.origin.field}.tags",
+                        f"tag {text!r} is nearly the same as {first[a][2]!r}; is it one tag?",
+                        warning=True,
+                    )
+                )
     return problems
 
 
@@ -98,4 +111,4 @@ def _one_edit_apart(a: str, b: str) -> bool:
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]

@@ -11,7 +11,6 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import DigestError, Problem
 from .model import Lang
 
-
 _SAFE = re.compile(r"[A-Za-z0-9._~-]*")
 """Characters quote() leaves alone; most parts (ids, dates) need no quoting at all."""
 
@@ -20,21 +19,21 @@ _SAFE = re.compile(r"[A-Za-z0-9._~-]*")
 class Urls:
     """URL scheme (stable: published URLs and feed ids must never change)::
 
-        /                          landing page → /ko/ or /en/
-        /<lang>/                   home: issues newest first
-        /<lang>/issues/<week>/     one issue
-        /<lang>/papers/            paper index
-        /<lang>/papers/<id>/       one paper
-        /feed.xml                  RSS of the whole site (both editions)
-        /static/<file>             assets
-        /<lang>/tags/              tag overview, with counts
-        /<lang>/tags/<slug>/       one tag's papers (slug: see tags.py)
-        /atom.xml, /feed.json      Atom and JSON Feed 1.1 of the whole site
-        /<lang>/feed.xml           RSS of one edition
-        /<lang>/atom.xml           Atom of one edition
-        /sitemap.xml, /robots.txt  for search engines
-        /papers.json               every paper as data
-        /pagefind/                 the search index (written by Pagefind)
+    /                          landing page → /ko/ or /en/
+    /<lang>/                   home: issues newest first
+    /<lang>/issues/<week>/     one issue
+    /<lang>/papers/            paper index
+    /<lang>/papers/<id>/       one paper
+    /feed.xml                  RSS of the whole site (both editions)
+    /static/<file>             assets
+    /<lang>/tags/              tag overview, with counts
+    /<lang>/tags/<slug>/       one tag's papers (slug: see tags.py)
+    /atom.xml, /feed.json      Atom and JSON Feed 1.1 of the whole site
+    /<lang>/feed.xml           RSS of one edition
+    /<lang>/atom.xml           Atom of one edition
+    /sitemap.xml, /robots.txt  for search engines
+    /papers.json               every paper as data
+    /pagefind/                 the search index (written by Pagefind)
     """
 
     base_url: str
@@ -112,7 +111,7 @@ class Urls:
         """The file a URL path is served from, relative to the output folder."""
         if not path.startswith(self.base_path):
             raise ValueError(f"{path} is outside {self.base_path}")
-        rest = unquote(path[len(self.base_path):].split("?", 1)[0])
+        rest = unquote(path[len(self.base_path) :].split("?", 1)[0])
         if rest == "" or rest.endswith("/"):
             rest += "index.html"
         return PurePosixPath(rest)

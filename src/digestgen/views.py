@@ -179,9 +179,17 @@ def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False
 class ViewMaker:
     """Turns model objects into views for one edition."""
 
-    def __init__(self, urls: Urls, markdown: Markdown, site_notice: Bilingual,
-                 strings: Mapping[str, Mapping[str, str]], tags: tuple[Tag, ...] = (), *,
-                 site_origin: Origin | None = None, warn: Callable[[Problem], None] | None = None) -> None:
+    def __init__(
+        self,
+        urls: Urls,
+        markdown: Markdown,
+        site_notice: Bilingual,
+        strings: Mapping[str, Mapping[str, str]],
+        tags: tuple[Tag, ...] = (),
+        *,
+        site_origin: Origin | None = None,
+        warn: Callable[[Problem], None] | None = None,
+    ) -> None:
         self.urls = urls
         self.md = markdown
         self.site_notice = site_notice
@@ -198,16 +206,26 @@ class ViewMaker:
 
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
+
         def render(text: str, lang: Lang) -> Markup:
             field = f"{name}.{lang}"
             start = origin.text_line(field)
 
             def warn(offset: int, message: str) -> None:
                 if self.warn is not None:
-                    self.warn(Problem(origin.path, None if start is None else start + offset, None,
-                                      f"{origin.field}.{field}" if origin.field else field, message, warning=True))
+                    self.warn(
+                        Problem(
+                            origin.path,
+                            None if start is None else start + offset,
+                            None,
+                            f"{origin.field}.{field}" if origin.field else field,
+                            message,
+                            warning=True,
+                        )
+                    )
 
             return Deferred(text, lambda source: self.md.block(source, warn))  # rendered when shown
+
         return render
 
     def _ref(self, lang: Lang, paper: Paper | None) -> PaperRef | None:
@@ -241,7 +259,9 @@ class ViewMaker:
             summary=pair(paper.summary, lang, self._markdown(paper.origin, "summary")),  # type: ignore[arg-type]
             abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
             links=tuple(links),
-            tags=tuple(TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()),
+            tags=tuple(
+                TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()
+            ),
             issue_url=self.urls.issue(lang, issue.key),
             issue_title=issue.title.get(lang),
             description=self.description(paper.summary.get(lang) or paper.summary.en),
@@ -257,8 +277,8 @@ class ViewMaker:
         text = self.md.text(markdown)
         if len(text) <= DESCRIPTION_LENGTH:
             return text
-        cut = text[:DESCRIPTION_LENGTH - 1]
-        return (cut.rsplit(" ", 1)[0] if " " in cut[DESCRIPTION_LENGTH // 2:] else cut) + "…"
+        cut = text[: DESCRIPTION_LENGTH - 1]
+        return (cut.rsplit(" ", 1)[0] if " " in cut[DESCRIPTION_LENGTH // 2 :] else cut) + "…"
 
     def tag(self, lang: Lang, tag: Tag) -> TagView:
         papers = tuple(self.list_paper(lang, head, paper.id) for head, paper in tag.papers)
@@ -269,9 +289,22 @@ class ViewMaker:
         if key not in self._lists:  # the head is kept in the value, so its id stays unique
             url = self.urls.issue(lang, head.key)
             title = head.title.get(lang)
-            view = ListIssue(head.key, url, title, head.draft, tuple(
-                ListPaper(p.id, self.urls.paper(lang, p.id), pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
-                          url, title) for p in head.papers))
+            view = ListIssue(
+                head.key,
+                url,
+                title,
+                head.draft,
+                tuple(
+                    ListPaper(
+                        p.id,
+                        self.urls.paper(lang, p.id),
+                        pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
+                        url,
+                        title,
+                    )
+                    for p in head.papers
+                ),
+            )
             self._lists[key] = (head, view)
         return self._lists[key][1]
 
@@ -303,8 +336,11 @@ class ViewMaker:
             title=issue.title.get(lang),
             title_lang=lang,
             intro=pair(issue.intro, lang, self._markdown(issue.origin, "intro")),
-            notice=(pair(issue.notice, lang, self._markdown(issue.origin, "notice")) if issue.notice
-                    else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))),
+            notice=(
+                pair(issue.notice, lang, self._markdown(issue.origin, "notice"))
+                if issue.notice
+                else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))
+            ),
             source=issue.source,
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),
@@ -315,7 +351,9 @@ class ViewMaker:
 
 _ARXIV = re.compile(
     r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
 
 
 def arxiv_ref(url: str) -> Arxiv | None:
@@ -327,8 +365,11 @@ def arxiv_ref(url: str) -> Arxiv | None:
     return Arxiv(arxiv_id, f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}")
 
 
-_BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
-                                                       "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def bibtex_escape(text: str) -> str:

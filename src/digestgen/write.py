@@ -25,14 +25,21 @@ def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> No
         path = path.resolve()
         inside_source = path != project.resolve() and path in output.parents
         if output == path or output in path.parents or inside_source:
-            raise DigestError(Problem(shown, None, None, "",
-                                      f"output folder overlaps {display_path(path)}; choose another --output"))
+            raise DigestError(
+                Problem(shown, None, None, "", f"output folder overlaps {display_path(path)}; choose another --output")
+            )
     if output.exists() and not output.is_dir():
         raise DigestError(Problem(shown, None, None, "", "output path exists and is not a folder"))
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
-        raise DigestError(Problem(shown, None, None, "",
-                                  f"output folder is not empty and was not made by digestgen (no {MARKER}); "
-                                  "refusing to replace it"))
+        raise DigestError(
+            Problem(
+                shown,
+                None,
+                None,
+                "",
+                f"output folder is not empty and was not made by digestgen (no {MARKER}); refusing to replace it",
+            )
+        )
 
 
 def write_site(outputs: list[Output], output: Path) -> None:
@@ -51,8 +58,15 @@ def stage(outputs: list[Output], output: Path) -> Path:
     for leftover in (staging, retired):
         if leftover.exists():
             if not (leftover / MARKER).exists():
-                raise DigestError(Problem(display_path(leftover), None, None, "",
-                                          f"is in the way and was not made by digestgen (no {MARKER}); move it away"))
+                raise DigestError(
+                    Problem(
+                        display_path(leftover),
+                        None,
+                        None,
+                        "",
+                        f"is in the way and was not made by digestgen (no {MARKER}); move it away",
+                    )
+                )
             shutil.rmtree(leftover)
     try:
         staging.mkdir(parents=True)

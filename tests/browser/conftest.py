@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from browsing import SUBPATH, CHROMIUM_FLAGS, ServedSite, Watch, require_or_skip, chromium_path, free_port, serve
+from browsing import CHROMIUM_FLAGS, SUBPATH, ServedSite, Watch, chromium_path, free_port, require_or_skip, serve
 from digestgen.build import build
 from digestgen.config import load_config
 from helpers import REPO, Project, add_sample_issues
@@ -52,8 +52,6 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-
-
 def watched_page(browser: object, origin: str, **context_options: object) -> tuple[object, object]:
     """A page in a fresh context (own storage) that records problems in ``page.watch``."""
     context = browser.new_context(**context_options)  # type: ignore[attr-defined]
@@ -62,8 +60,10 @@ def watched_page(browser: object, origin: str, **context_options: object) -> tup
     pg.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
     pg.on("requestfailed", lambda req: watch.failed.append(req.url))
-    pg.on("request", lambda req: None if req.url.startswith((origin, "data:", "about:"))
-          else watch.foreign.append(req.url))
+    pg.on(
+        "request",
+        lambda req: None if req.url.startswith((origin, "data:", "about:")) else watch.foreign.append(req.url),
+    )
     pg.on("response", lambda res: watch.failed.append(f"{res.status} {res.url}") if res.status >= 400 else None)
     pg.watch = watch
     return context, pg

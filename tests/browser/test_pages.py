@@ -6,8 +6,17 @@ import pytest
 
 from browsing import ServedSite
 
-PAGES = ["", "ko/", "en/", "ko/issues/2023-11-13/", "en/issues/2023-11-13/", "ko/papers/", "en/papers/",
-         "ko/papers/emu-video-and-emu-edit/", "en/papers/contrastive-chain-of-thought-prompting/"]
+PAGES = [
+    "",
+    "ko/",
+    "en/",
+    "ko/issues/2023-11-13/",
+    "en/issues/2023-11-13/",
+    "ko/papers/",
+    "en/papers/",
+    "ko/papers/emu-video-and-emu-edit/",
+    "en/papers/contrastive-chain-of-thought-prompting/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

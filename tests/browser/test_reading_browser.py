@@ -60,7 +60,9 @@ def test_english_originals_toggle_hides_shows_and_is_remembered(open_page: OpenP
     assert pg.watch.clean(), pg.watch
 
 
-def test_without_script_everything_is_visible_and_no_dead_controls(open_page: OpenPage, served_site: ServedSite) -> None:
+def test_without_script_everything_is_visible_and_no_dead_controls(
+    open_page: OpenPage, served_site: ServedSite
+) -> None:
     pg = open_page(served_site, java_script_enabled=False)
     pg.goto(served_site.url("ko/" + ISSUE))
     assert pg.locator(".original").first.is_visible()
@@ -113,8 +115,9 @@ def test_no_horizontal_scrolling_at_320px(open_page: OpenPage, served_site: Serv
     assert pg.watch.clean(), pg.watch
 
 
-@pytest.mark.parametrize("path", ["en/", "ko/issues/2023-11-13/", "en/papers/p1-pending/", "ko/papers/p1-pending/",
-                                  "ko/papers/"])
+@pytest.mark.parametrize(
+    "path", ["en/", "ko/issues/2023-11-13/", "en/papers/p1-pending/", "ko/papers/p1-pending/", "ko/papers/"]
+)
 def test_sample_pages_load_cleanly(open_page: OpenPage, served_sample: ServedSite, path: str) -> None:
     pg = open_page(served_sample, viewport={"width": 320, "height": 640})
     pg.goto(served_sample.url(path), wait_until="networkidle")
@@ -174,8 +177,11 @@ def test_keyboard_reaches_skip_link_and_controls(open_page: OpenPage, served_sit
     names = []
     for _ in range(9):  # title, five menu links, the search box, then the two controls
         pg.keyboard.press("Tab")
-        names.append(pg.evaluate("(e => e.tagName === 'INPUT' ? 'input:' + e.type : e.textContent.trim())"
-                                 "(document.activeElement)"))
+        names.append(
+            pg.evaluate(
+                "(e => e.tagName === 'INPUT' ? 'input:' + e.type : e.textContent.trim())(document.activeElement)"
+            )
+        )
     assert names[-3:] == ["input:search", "영어 원문 표시", "어두운 테마"], names
     pg.keyboard.press("Space")  # the theme button works from the keyboard
     assert pg.locator("html").get_attribute("data-theme") == "dark"
@@ -189,35 +195,44 @@ def test_keyboard_reaches_skip_link_and_controls(open_page: OpenPage, served_sit
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_axe_finds_no_serious_violations(open_page: OpenPage, served_site: ServedSite, kind: str, lang: str,
-                                         theme: str) -> None:
+def test_axe_finds_no_serious_violations(
+    open_page: OpenPage, served_site: ServedSite, kind: str, lang: str, theme: str
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     pg = open_page(served_site, color_scheme=theme)
     pg.goto(served_site.url(f"{lang}/{PAGE_TYPES[kind]}"))
     assert is_dark(pg) == (theme == "dark")
     violations = Axe().run(pg).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
 @pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 320)])
-def test_axe_on_the_sample_with_pending_and_math_errors(open_page: OpenPage, served_sample: ServedSite,
-                                                        theme: str, width: int) -> None:
+def test_axe_on_the_sample_with_pending_and_math_errors(
+    open_page: OpenPage, served_sample: ServedSite, theme: str, width: int
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     pg = open_page(served_sample, color_scheme=theme, viewport={"width": width, "height": 800})
     pg.goto(served_sample.url("ko/issues/2023-11-13/"))
     violations = Axe().run(pg).response["violations"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert [
+        (v["id"], [n["target"] for n in v["nodes"]]) for v in violations if v["impact"] in ("serious", "critical")
+    ] == []
 
 
-@pytest.mark.parametrize(("device", "viewport"), [("phone", {"width": 375, "height": 812}),
-                                                  ("desktop", {"width": 1280, "height": 900})])
+@pytest.mark.parametrize(
+    ("device", "viewport"), [("phone", {"width": 375, "height": 812}), ("desktop", {"width": 1280, "height": 900})]
+)
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_issue_page_screenshots(open_page: OpenPage, served_site: ServedSite, device: str, viewport: dict[str, int],
-                                theme: str) -> None:
+def test_issue_page_screenshots(
+    open_page: OpenPage, served_site: ServedSite, device: str, viewport: dict[str, int], theme: str
+) -> None:
     pg = open_page(served_site, viewport=viewport, color_scheme=theme)
     pg.goto(served_site.url("ko/" + ISSUE), wait_until="networkidle")
     path = save_screenshot(pg, f"issue-ko-{device}-{theme}")
@@ -260,8 +275,10 @@ def test_korean_typography_with_system_fonts(open_page: OpenPage, served_site: S
     pg = open_page(served_site, viewport={"width": 1280, "height": 900})
     pg.goto(served_site.url("ko/" + ISSUE))
     korean = pg.locator(".summary .text[lang=ko] p").first
-    style = korean.evaluate("p => { const s = getComputedStyle(p); return [s.wordBreak, s.lineHeight, s.fontSize,"
-                            " s.fontFamily, p.getBoundingClientRect().width]; }")
+    style = korean.evaluate(
+        "p => { const s = getComputedStyle(p); return [s.wordBreak, s.lineHeight, s.fontSize,"
+        " s.fontFamily, p.getBoundingClientRect().width]; }"
+    )
     word_break, line_height, font_size, family, width = style
     assert word_break == "keep-all"
     assert 1.7 <= float(line_height.removesuffix("px")) / float(font_size.removesuffix("px")) <= 1.9

@@ -28,8 +28,9 @@ def search(page: object, site: ServedSite, lang: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("lang", "query", "paper", "marked"), QUERIES)
-def test_query_finds_the_paper_in_each_edition(page: object, served_site: ServedSite, lang: str, query: str,
-                                               paper: str, marked: str) -> None:
+def test_query_finds_the_paper_in_each_edition(
+    page: object, served_site: ServedSite, lang: str, query: str, paper: str, marked: str
+) -> None:
     links = search(page, served_site, lang, query)
     expected = served_site.url(f"{lang}/papers/{paper}/")
     assert any(link.split("?")[0] == expected for link in links), links
@@ -55,11 +56,16 @@ def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
     assert page.locator(".search-results").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("lang", "query", "absent"), [("en", "language", ["Papers of the Week", "Read more", "Next paper"]),
-                                                       ("ko", "언어", ["이번 주의 주요 ML 논문", "더 읽어보기",
-                                                                     "다음 논문"])])
-def test_issue_title_and_link_labels_are_not_indexed(page: object, served_site: ServedSite, lang: str, query: str,
-                                                     absent: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "query", "absent"),
+    [
+        ("en", "language", ["Papers of the Week", "Read more", "Next paper"]),
+        ("ko", "언어", ["이번 주의 주요 ML 논문", "더 읽어보기", "다음 논문"]),
+    ],
+)
+def test_issue_title_and_link_labels_are_not_indexed(
+    page: object, served_site: ServedSite, lang: str, query: str, absent: list[str]
+) -> None:
     """They are on every paper page (search.NOT_INDEXED): they would match everything and fill excerpts;
     the next paper's title would make a page match another paper's title."""
     page.goto(served_site.url(f"{lang}/"))  # type: ignore[attr-defined]
@@ -91,15 +97,26 @@ def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: object)
     assert search_recall.recall(results[("plain", "ko", "ko")]) < 1
 
 
-@pytest.mark.parametrize(("word", "stem"), [("모델이", "모델"), ("모델에서는", "모델"), ("에이전트가", "에이전트"),
-                                            ("아이", "아이"), ("결과", "결과"), ("생성", "생성"), ("GPT-4", "gpt-4")])
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("모델이", "모델"),
+        ("모델에서는", "모델"),
+        ("에이전트가", "에이전트"),
+        ("아이", "아이"),
+        ("결과", "결과"),
+        ("생성", "생성"),
+        ("GPT-4", "gpt-4"),
+    ],
+)
 def test_query_words_lose_their_particles(page: object, served_site: ServedSite, word: str, stem: str) -> None:
     page.goto(served_site.url("ko/"))  # type: ignore[attr-defined]
     assert page.evaluate("w => window.digestgenSearch.prepare(w)", word) == [stem]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("path", ["ko/", "en/papers/", f"ko/issues/2023-11-13/", f"en/papers/{CON}/", "ko/tags/",
-                                  "en/tags/"])
+@pytest.mark.parametrize(
+    "path", ["ko/", "en/papers/", "ko/issues/2023-11-13/", f"en/papers/{CON}/", "ko/tags/", "en/tags/"]
+)
 def test_search_box_shows_on_every_page_type_without_errors(page: object, served_site: ServedSite, path: str) -> None:
     page.goto(served_site.url(path), wait_until="networkidle")  # type: ignore[attr-defined]
     assert page.get_by_role("searchbox").is_visible()  # type: ignore[attr-defined]

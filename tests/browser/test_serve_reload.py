@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from browsing import save_screenshot
-from helpers import Project, issue_text, paper
 from digestgen.serve import Server
+from helpers import Project, issue_text, paper
 
 
 def write(project: Project, title: str) -> None:
@@ -24,7 +24,10 @@ def live(project: Project, browser: object) -> Iterator[tuple[Project, Server, o
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     foreign: list[str] = []
-    page.on("request", lambda req: None if req.url.startswith(f"http://127.0.0.1:{server.port}/") else foreign.append(req.url))
+    page.on(
+        "request",
+        lambda req: None if req.url.startswith(f"http://127.0.0.1:{server.port}/") else foreign.append(req.url),
+    )
     yield project, server, page
     context.close()
     server.stop()

@@ -33,19 +33,26 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: i
     weekly = kinds.add_parser("list", help="the English weekly list (Markdown sections with a table)")
     weekly.add_argument("files", nargs=1, metavar="FILE")
     weekly.add_argument("--year", type=int, help="year of weeks whose heading and table of contents give none")
-    weekly.add_argument("--week", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="import only the week containing this date")
+    weekly.add_argument(
+        "--week", type=date.fromisoformat, metavar="YYYY-MM-DD", help="import only the week containing this date"
+    )
     for sub in (post, weekly):
-        sub.add_argument("--to", type=Path, default=Path("content/issues"), metavar="DIR",
-                         help="where to write YYYY-MM-DD.md files (default: content/issues)")
+        sub.add_argument(
+            "--to",
+            type=Path,
+            default=Path("content/issues"),
+            metavar="DIR",
+            help="where to write YYYY-MM-DD.md files (default: content/issues)",
+        )
         sub.add_argument("--force", action="store_true", help="replace files that already exist")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    drafts, problems = read_inputs(args.kind, args.files, year=getattr(args, "year", None),
-                                   week=getattr(args, "week", None))
+    drafts, problems = read_inputs(
+        args.kind, args.files, year=getattr(args, "year", None), week=getattr(args, "week", None)
+    )
     outputs, more = plan(drafts, args.to, force=args.force)
     problems += more
     if args.strict:
@@ -67,8 +74,9 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_inputs(kind: str, files: list[str], *, year: int | None = None,
-                week: date | None = None) -> tuple[list[DraftIssue], list[Problem]]:
+def read_inputs(
+    kind: str, files: list[str], *, year: int | None = None, week: date | None = None
+) -> tuple[list[DraftIssue], list[Problem]]:
     drafts: list[DraftIssue] = []
     problems: list[Problem] = []
     for name in files:
@@ -101,13 +109,21 @@ def plan(drafts: list[DraftIssue], folder: Path, *, force: bool) -> tuple[list[t
         shown = display_path(path)
         if draft.week in seen:
             other = seen[draft.week]
-            problems.append(Problem(draft.input, draft.line, None, "week", f"week {draft.week.isoformat()} is also "
-                                    f"in {other.input}:{other.line}; import them one at a time"))
+            problems.append(
+                Problem(
+                    draft.input,
+                    draft.line,
+                    None,
+                    "week",
+                    f"week {draft.week.isoformat()} is also in {other.input}:{other.line}; import them one at a time",
+                )
+            )
             continue
         seen[draft.week] = draft
         if path.exists() and not force:
-            problems.append(Problem(draft.input, draft.line, None, "week", f"{shown} already exists; "
-                                    f"use --force to replace it"))
+            problems.append(
+                Problem(draft.input, draft.line, None, "week", f"{shown} already exists; use --force to replace it")
+            )
             continue
         try:
             text = issue_file(draft, shown)
@@ -123,8 +139,13 @@ def _build_warnings(draft: DraftIssue, path: Path, shown: str, text: str) -> lis
     """What the loader will say about the written file, as warnings on the input's line that
     also point into the new file."""
     front, _, body = text[4:].partition("\n---\n")
-    source = SourceFile(path=path, display=shown, meta=parse_yaml(front + "\n", shown, first_line=2),
-                        body=body, body_line=front.count("\n") + 4)
+    source = SourceFile(
+        path=path,
+        display=shown,
+        meta=parse_yaml(front + "\n", shown, first_line=2),
+        body=body,
+        body_line=front.count("\n") + 4,
+    )
     try:
         parse_issue(source)
     except DigestError as exc:
@@ -133,7 +154,15 @@ def _build_warnings(draft: DraftIssue, path: Path, shown: str, text: str) -> lis
             paper = re.match(r"papers\[(\d+)\]", p.field)
             line = draft.papers[int(paper.group(1))].line if paper else draft.line
             written = f"{p.path}:{p.line}:{p.column}" if p.column else f"{p.path}:{p.line}"
-            warnings.append(Problem(draft.input, line, None, p.field, f"{p.message} in {written}; the build "
-                                    f"will stop there until this is fixed", warning=True))
+            warnings.append(
+                Problem(
+                    draft.input,
+                    line,
+                    None,
+                    p.field,
+                    f"{p.message} in {written}; the build will stop there until this is fixed",
+                    warning=True,
+                )
+            )
         return warnings
     return []

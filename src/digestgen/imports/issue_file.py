@@ -62,8 +62,15 @@ def issue_file(issue: DraftIssue, display: str) -> str:
     front = "\n".join(_mapping(data, 0, "")) + "\n"
     read_back = parse_yaml(front, display, first_line=2).data
     if read_back != data:
-        raise DigestError(Problem(display, None, None, "", "internal error: the written YAML does not read back "
-                                                           "as written; please report this with the input"))
+        raise DigestError(
+            Problem(
+                display,
+                None,
+                None,
+                "",
+                "internal error: the written YAML does not read back as written; please report this with the input",
+            )
+        )
     body = issue.intro.ko
     if issue.intro.en:
         body += "\n\n<!-- en -->\n" + issue.intro.en
@@ -108,9 +115,14 @@ def _scalar(head: str, value: str, indent: int, parent: str) -> list[str]:
 
 def _block_ok(value: str) -> bool:
     lines = value.split("\n")
-    return (all(_PRINTABLE.fullmatch(ch) for ch in value) and "\t" not in value
-            and not lines[0].startswith(" ") and lines[0] != "" and lines[-1] != ""
-            and all(line == line.rstrip() for line in lines))
+    return (
+        all(_PRINTABLE.fullmatch(ch) for ch in value)
+        and "\t" not in value
+        and not lines[0].startswith(" ")
+        and lines[0] != ""
+        and lines[-1] != ""
+        and all(line == line.rstrip() for line in lines)
+    )
 
 
 def _plain_ok(value: str) -> bool:

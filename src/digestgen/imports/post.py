@@ -23,11 +23,20 @@ from .text import BULLET, URL, blocks_to_markdown, escape_text, has_hangul
 
 TITLE = re.compile(
     r"^\s*(?:#+\s*)?\[\s*(?P<y1>\d{4})/(?P<m1>\d{1,2})/(?P<d1>\d{1,2})\s*~\s*"
-    r"(?:(?:(?P<y2>\d{4})/)?(?P<m2>\d{1,2})/)?(?P<d2>\d{1,2})\s*\]")
-MARKERS = {"논문소개": "summary", "논문초록": "abstract", "논문링크": "paper", "더읽어보기": "tweet",
-           "원문": "source", "소개": "intro"}
-MARKER = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?(논문\s*소개|논문\s*초록|논문\s*링크|더\s*읽어\s*보기|원문|소개)(?:\*\*)?"
-                    r"\s*[:：]?\s*(?P<url>https?://\S+)?\s*$")
+    r"(?:(?:(?P<y2>\d{4})/)?(?P<m2>\d{1,2})/)?(?P<d2>\d{1,2})\s*\]"
+)
+MARKERS = {
+    "논문소개": "summary",
+    "논문초록": "abstract",
+    "논문링크": "paper",
+    "더읽어보기": "tweet",
+    "원문": "source",
+    "소개": "intro",
+}
+MARKER = re.compile(
+    r"^\s*(?:#+\s*)?(?:\*\*)?(논문\s*소개|논문\s*초록|논문\s*링크|더\s*읽어\s*보기|원문|소개)(?:\*\*)?"
+    r"\s*[:：]?\s*(?P<url>https?://\S+)?\s*$"
+)
 HEADING_PREFIX = re.compile(r"^\s*#+\s*")
 LONE_BULLET = re.compile(r"^\s*[-•*]\s*$")
 
@@ -73,8 +82,11 @@ class PostReader:
         candidates = [i for i, line in enumerate(self.lines[:first_marker]) if TITLE.match(line.text)]
         if not candidates:
             first = next((line.number for line in self.lines if not line.blank), 1)
-            self.error(first, "title", "no title line with the week's dates, like "
-                                       "'[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문'")
+            self.error(
+                first,
+                "title",
+                "no title line with the week's dates, like '[2023/11/13 ~ 11/19] 이번 주의 주요 ML 논문'",
+            )
             return None
         # Page chrome repeats the title, sometimes with the site's name after it: the shortest is
         # the post's own; exact copies go silently, longer ones with a warning.
@@ -82,30 +94,42 @@ class PostReader:
         title_line = self.lines[title_index]
         dates = self._dates(title_line)
         title_text = _bare(title_line)
-        chrome = {title_text, title_text[title_text.index("]") + 1:].strip()}
+        chrome = {title_text, title_text[title_text.index("]") + 1 :].strip()}
         for i in candidates:
             if _bare(self.lines[i]) not in chrome:
                 chrome.add(_bare(self.lines[i]))
-                self.warn(self.lines[i].number, "title", f"another title line (page chrome?) left out; the title "
-                                                         f"is line {title_line.number}")
+                self.warn(
+                    self.lines[i].number,
+                    "title",
+                    f"another title line (page chrome?) left out; the title is line {title_line.number}",
+                )
         before = [line for line in self.lines[:title_index] if not line.blank and _bare(line) not in chrome]
-        body = [line for line in self.lines[title_index + 1:] if _bare(line) not in chrome]
+        body = [line for line in self.lines[title_index + 1 :] if _bare(line) not in chrome]
         for line in before:
             self.warn(line.number, "intro", "text before the title line; kept at the start of the introduction")
 
         starts = self._paper_starts(body)
         preamble = body[: starts[0]] if starts else body
-        papers = [self._paper(body[start:end]) for start, end in zip(starts, starts[1:] + [len(body)])]
+        papers = [self._paper(body[start:end]) for start, end in zip(starts, starts[1:] + [len(body)], strict=False)]
         notice, intro, source = self._preamble(before + preamble)
         source = self._source(papers, source)
         if not papers:
-            self.error(title_line.number, "papers", "no paper found: a paper starts with a title line "
-                                                    "followed by a '논문 소개' line")
+            self.error(
+                title_line.number,
+                "papers",
+                "no paper found: a paper starts with a title line followed by a '논문 소개' line",
+            )
         if dates is None or not papers:
             return None
         return DraftIssue(
-            week=dates[0], week_end=dates[1], input=self.display, line=title_line.number,
-            title=Bilingual(ko=title_text), notice=notice, intro=intro, source=source,
+            week=dates[0],
+            week_end=dates[1],
+            input=self.display,
+            line=title_line.number,
+            title=Bilingual(ko=title_text),
+            notice=notice,
+            intro=intro,
+            source=source,
             papers=tuple(self._draft(index, paper) for index, paper in enumerate(papers)),
         )
 
@@ -127,8 +151,7 @@ class PostReader:
             self.error(line.number, "week", f"the dates in the title cannot be read: {exc}")
             return None
         if not timedelta(0) <= end - start <= timedelta(days=13):
-            self.error(line.number, "week", f"the title's range {start.isoformat()} ~ {end.isoformat()} "
-                                            f"is not a week")
+            self.error(line.number, "week", f"the title's range {start.isoformat()} ~ {end.isoformat()} is not a week")
             return None
         return start, end
 
@@ -162,7 +185,9 @@ class PostReader:
                 source = line.url
                 continue
             if line.marker:
-                self.warn(line.number, "intro", f"'{line.text.strip()}' before the first paper; kept in the introduction")
+                self.warn(
+                    line.number, "intro", f"'{line.text.strip()}' before the first paper; kept in the introduction"
+                )
             intro.append(line)
         notice_md = blocks_to_markdown([(True, self._md(line)) for line in notice], single_bullet_as_paragraph=False)
         return Bilingual(ko=notice_md), Bilingual(ko=self._lines_md(intro, "intro")), source
@@ -175,8 +200,11 @@ class PostReader:
                 continue
             if line.marker in ("summary", "abstract", "paper", "tweet", "source"):
                 if line.marker in paper.fields and line.marker != "source":
-                    self.warn(line.number, line.marker, f"a second '{line.text.strip()}' in the same paper; "
-                                                        f"its text is added to the first")
+                    self.warn(
+                        line.number,
+                        line.marker,
+                        f"a second '{line.text.strip()}' in the same paper; its text is added to the first",
+                    )
                 current = line.marker
                 paper.fields.setdefault(current, [])
                 paper.urls.setdefault(current, [])
@@ -206,8 +234,9 @@ class PostReader:
     def _draft(self, index: int, paper: _Paper) -> DraftPaper:
         where = f"papers[{index}]"
         title = self._title(paper.heading, where)
-        summary = self._bilingual(paper.fields.get("summary", []), f"{where}.summary", required=True,
-                                  line=paper.heading.number)
+        summary = self._bilingual(
+            paper.fields.get("summary", []), f"{where}.summary", required=True, line=paper.heading.number
+        )
         abstract = self._bilingual(paper.fields.get("abstract", []), f"{where}.abstract")
         links: list[Link] = []
         for n, line in enumerate(paper.urls.get("paper", [])):
@@ -219,23 +248,35 @@ class PostReader:
             lang = "ko" if has_hangul(line.text) else "en"
             kept = self._md(line)
             summary = replace(summary, **{lang: f"{summary.get(lang)}\n\n{kept}".strip()})
-            self.warn(line.number, f"{where}.summary.{lang}",
-                      f"this line does not belong to any part of the paper; kept at the end of the summary "
-                      f"({line.text.strip()[:60]!r})")
-        return DraftPaper(title=title, summary=summary, abstract=abstract, links=tuple(links),
-                          tweet=tweets[0] if tweets else "", line=paper.heading.number)
+            self.warn(
+                line.number,
+                f"{where}.summary.{lang}",
+                f"this line does not belong to any part of the paper; kept at the end of the summary "
+                f"({line.text.strip()[:60]!r})",
+            )
+        return DraftPaper(
+            title=title,
+            summary=summary,
+            abstract=abstract,
+            links=tuple(links),
+            tweet=tweets[0] if tweets else "",
+            line=paper.heading.number,
+        )
 
     def _title(self, heading: Line, where: str) -> Bilingual:
         text = HEADING_PREFIX.sub("", heading.text).strip()
         if text.startswith("**") and text.endswith("**") and len(text) > 4:
             text = text[2:-2].strip()
         for m in re.finditer(r"\s+/\s+", text):
-            ko, en = text[: m.start()].strip(), text[m.end():].strip()
+            ko, en = text[: m.start()].strip(), text[m.end() :].strip()
             if has_hangul(ko) and not has_hangul(en):
                 return Bilingual(ko=ko, en=en)
         if has_hangul(text):
-            self.warn(heading.number, f"{where}.title.en",
-                      "the title has no English part; it is kept as the Korean title (add title.en before building)")
+            self.warn(
+                heading.number,
+                f"{where}.title.en",
+                "the title has no English part; it is kept as the Korean title (add title.en before building)",
+            )
             return Bilingual(ko=text)
         return Bilingual(en=text)
 
@@ -293,4 +334,3 @@ def read_post(text: str, display: str) -> tuple[DraftIssue | None, list[Problem]
     reader = PostReader(text, display)
     draft = reader.read()
     return draft, reader.problems
-

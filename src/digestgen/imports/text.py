@@ -29,8 +29,7 @@ def escape_text(line: str) -> str:
     links), ``$…$`` math and ``:shortcodes:`` stay live: the post means them."""
     kept = _KEEP.findall(line)
     pieces = _KEEP.split(line)
-    out = "".join(_INLINE.sub(r"\\\g<0>", piece) + (kept[i] if i < len(kept) else "")
-                  for i, piece in enumerate(pieces))
+    out = "".join(_INLINE.sub(r"\\\g<0>", piece) + (kept[i] if i < len(kept) else "") for i, piece in enumerate(pieces))
     return _BLOCK_START.sub(r"\\\g<0>", out, count=1)
 
 

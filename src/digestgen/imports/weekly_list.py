@@ -21,7 +21,8 @@ WEEK_HEADING = re.compile(r"^#{1,3}\s+(Top ML Papers of the Week\b.*?)\s*#*\s*$"
 _MONTH = r"([A-Za-z]{3,9})\.?"
 WEEK_DATES = re.compile(
     rf"\(\s*{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\s*[-–—~]\s*(?:{_MONTH}\s+)?(\d{{1,2}})"
-    r"(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\s*\)\s*(?:[-–—,]\s*(\d{4}))?\s*$")
+    r"(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\s*\)\s*(?:[-–—,]\s*(\d{4}))?\s*$"
+)
 YEAR_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*((?:19|20)\d\d)\s*(?:\*\*)?\s*:?\s*$")
 TOC_ENTRY = re.compile(r"^\s*[-*+]\s*\[(Top ML Papers of the Week[^\]]*)\]\(", re.IGNORECASE)
 ROW = re.compile(r"^\s*\|")
@@ -30,8 +31,20 @@ LINK = re.compile(r"\[([^\]]*)\]\(\s*(\S+?)\s*\)")
 NUMBER = re.compile(r"^\s*\d+\s*[.)]+\s*\.?\s*")
 BOLD_TITLE = re.compile(r"^\*\*(.+?)\*\*\s*(?:[-–—:]\s+|\s*[-–—:]\s*(?=\S)|\s+|$)")
 BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 def _month(word: str) -> int | None:
@@ -75,15 +88,22 @@ class ListReader:
             if self.week and not dates[0] <= self.week <= dates[1]:
                 continue
             papers = tuple(self._paper(n, i, self.lines[i]) for n, i in enumerate(rows))
-            drafts.append(DraftIssue(week=dates[0], week_end=dates[1], papers=papers, pending_ko=True,
-                                     line=index + 1, input=self.display))
+            drafts.append(
+                DraftIssue(
+                    week=dates[0], week_end=dates[1], papers=papers, pending_ko=True, line=index + 1, input=self.display
+                )
+            )
         for line, message in unreadable:  # with --week, the other weeks don't matter
             self.error(line, "week", message, warning=self.week is not None and bool(drafts))
         if self.week and not drafts and not unreadable:
             self.error(1, "week", f"no week containing {self.week.isoformat()} in this list")
         elif not drafts and not unreadable:
-            self.error(1, "", "no week found: expected '## Top ML Papers of the Week (…)' headings, each "
-                              "followed by a '| Paper | Links |' table")
+            self.error(
+                1,
+                "",
+                "no week found: expected '## Top ML Papers of the Week (…)' headings, each "
+                "followed by a '| Paper | Links |' table",
+            )
         return drafts
 
     def _table_of_contents(self) -> dict[str, int]:
@@ -124,8 +144,10 @@ class ListReader:
             return f"cannot read the month in {heading!r}"
         year = next((int(y) for y in (suffix, y2, y1) if y), None) or toc.get(_key(heading)) or self.year
         if year is None:
-            return (f"the heading {heading!r} has no year and the table of contents does not list it under one; "
-                    f"give it with --year")
+            return (
+                f"the heading {heading!r} has no year and the table of contents does not list it under one; "
+                f"give it with --year"
+            )
         crosses = (month2, int(d2)) < (month1, int(d1))
         try:
             start = date(int(y1) if y1 else year - crosses, month1, int(d1))
@@ -143,14 +165,18 @@ class ListReader:
         first = NUMBER.sub("", first, count=1)
         m = BOLD_TITLE.match(first)
         if m:
-            title, description = m.group(1).strip(), first[m.end():].strip()
+            title, description = m.group(1).strip(), first[m.end() :].strip()
         elif re.search(r"\S\s{2,}\S", first):
             title, description = re.split(r"\s{2,}", first, maxsplit=1)
         else:
             title, description = first, first
-            self.warn(index + 1, f"{where}.title.en", "cannot tell where the title ends (expected '**Title** - "
-                                                      "description' or two spaces after the title); the whole "
-                                                      "text is used as title and summary")
+            self.warn(
+                index + 1,
+                f"{where}.title.en",
+                "cannot tell where the title ends (expected '**Title** - "
+                "description' or two spaces after the title); the whole "
+                "text is used as title and summary",
+            )
         summary = self._description(description)
         links: list[Link] = []
         tweet = ""
@@ -168,10 +194,14 @@ class ListReader:
         rest = LINK.sub("", links_cell).strip(" ,;|")
         if rest:
             summary += f"\n\n{escape_list_markdown(rest)}"
-            self.warn(index + 1, f"{where}.summary.en", f"text in the links column that is not a link; kept at the "
-                                                        f"end of the summary ({rest[:60]!r})")
-        return DraftPaper(title=Bilingual(en=title), summary=Bilingual(en=summary), links=tuple(links),
-                          tweet=tweet, line=index + 1)
+            self.warn(
+                index + 1,
+                f"{where}.summary.en",
+                f"text in the links column that is not a link; kept at the end of the summary ({rest[:60]!r})",
+            )
+        return DraftPaper(
+            title=Bilingual(en=title), summary=Bilingual(en=summary), links=tuple(links), tweet=tweet, line=index + 1
+        )
 
     @staticmethod
     def _description(text: str) -> str:
@@ -185,8 +215,9 @@ class ListReader:
         return blocks_to_markdown(items, single_bullet_as_paragraph=False)
 
 
-def read_list(text: str, display: str, *, year: int | None = None,
-              week: date | None = None) -> tuple[list[DraftIssue], list[Problem]]:
+def read_list(
+    text: str, display: str, *, year: int | None = None, week: date | None = None
+) -> tuple[list[DraftIssue], list[Problem]]:
     """Every week of the list (or the one containing ``week``) and every problem found."""
     reader = ListReader(text, display, year, week)
     drafts = reader.read()
