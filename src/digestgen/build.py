@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from .cache import (
@@ -34,14 +35,23 @@ from .cache import (
     tree_files,
 )
 from .config import SiteConfig
-from .errors import DigestError, Problem, display_path
+from .errors import DigestError, Problem
 from .load import load_catalog, parse_issue
 from .model import Issue, IssueHead
-from .render import STRINGS_FILE, Group, Job, Renderer, file_bytecode_cache, load_assets, papers_json_header
-from .search import index_pages
+from .render import (
+    GROUP_TEMPLATES,
+    STRINGS_FILE,
+    Group,
+    Job,
+    Renderer,
+    file_bytecode_cache,
+    load_assets,
+    papers_json_header,
+)
+from .search import INDEXED_LANG, IndexUpdate, SearchState
 from .source import read_source
 from .urls import Urls, check_unique_paths
-from .write import MARKER, check_output_dir, update_site, write_site
+from .write import MARKER, Extra, check_output_dir, update_site, write_site
 
 PARALLEL_MIN_JOBS = 400
 """Below this many pages to render, starting worker processes costs more than it saves."""
@@ -254,51 +264,23 @@ def _build(
     done = render_tasks(renderer, tasks, processes)
     made: dict[str, bytes] = {str(path): data for files, _, _ in done for path, data in files}
 
-    # The search index is made from the paper pages before anything is written (so a failing
-    # Pagefind leaves the old site as it was), and only when one of them changed.
-    indexed = [path for group in groups if group.part == "papers" for path in group_paths[group.name]]
+    index = IndexUpdate(_indexed(groups, group_paths), made, detail.search if intact else SearchState(), output, search)
+    if index.manifest is not None and not (intact and _same_bytes(output, *index.manifest)):
+        made[index.manifest[0]] = index.manifest[1]
     changed = {name: data for name, data in made.items() if not (intact and _same_bytes(output, name, data))}
-    search_pages, search_seconds, search_files = (
-        int(previous.result.get("search_pages", 0)) if intact else 0,
-        0.0,
-        detail.search,
-    )  # type: ignore[call-overload]
-    index_made = 0
-    behind = intact and previous.search_behind
-    due = behind or not (
-        intact
-        and detail.search
-        and not any(name in changed for name in indexed)
-        and set(indexed) == set(_indexed_before(detail))
-    )
-    if not indexed:
-        search_pages, search_files, behind = 0, (), False
-    elif due and not search:
-        behind = True  # the old index stays, as far as it goes, until a build with search
-    elif due:
-        behind = False
-        search_started = time.perf_counter()
-        files, search_pages = index_pages(
-            {p: made[p] if p in made else os.path.join(output, p) for p in indexed}, display_path(config.output_dir)
-        )
-        search_seconds = time.perf_counter() - search_started
-        search_files = tuple(str(path) for path in files)
-        index_made = len(files)
-        for path, data in files.items():
-            if not (intact and _same_bytes(output, str(path), data)):
-                changed[str(path)] = data
-
-    planned = page_paths.union(search_files)
+    planned = page_paths.union(index.kept_files)
     removed: list[PurePosixPath] = []
     if intact:
-        before = set(detail.jobs).union(*(paths for _, paths, _ in detail.groups.values()), detail.search)
+        before = set(detail.jobs).union(*(paths for _, paths, _ in detail.groups.values()))
+        before.update(detail.search.files())
         removed = [PurePosixPath(p) for p in sorted(before - planned)]
-        update_site({PurePosixPath(p): data for p, data in changed.items()}, removed, output)
+        update_site({PurePosixPath(p): data for p, data in changed.items()}, removed, output, index.make)
     else:
-        write_site_from({PurePosixPath(p): data for p, data in changed.items()}, output)
+        write_site_from({PurePosixPath(p): data for p, data in changed.items()}, output, index.make)
+    planned.update(index.files_made)
 
     # What this build leaves for the next one.
-    new_detail = Detail(heads=heads, search=search_files, closures=(templates_state, found))  # type: ignore[arg-type]
+    new_detail = Detail(heads=heads, search=index.state, closures=(templates_state, found))  # type: ignore[arg-type]
     task_warnings = {id(task): warnings for task, (_, warnings, _) in zip(tasks, done, strict=False)}
     for job in jobs:
         name = str(job.path)
@@ -326,14 +308,14 @@ def _build(
         "issues": len(catalog.issues),
         "papers": sum(len(head.papers) for head in catalog.issues),
         "drafts_left_out": left_out,
-        "search_pages": search_pages,
+        "search_pages": index.pages,
     }
     data = CacheData(
         code=code_digest(),
         inputs=inputs,
         settings=settings,
         marker=marker_stamp(output / MARKER),
-        search_behind=behind,
+        search_behind=index.behind,
         result=result,
         warnings=warnings,
         detail=new_detail,
@@ -349,15 +331,24 @@ def _build(
         seconds=time.perf_counter() - started,
         output=config.output_dir,  # type: ignore[arg-type]
         warnings=warnings,
-        search_seconds=search_seconds,
-        rendered=len(made) + index_made,
-        written=len(changed),
+        search_seconds=index.seconds,
+        rendered=len(made) + len(index.files_made),
+        written=len(changed) + len(index.files_made),
         removed=len(removed),
     )
 
 
-def _indexed_before(detail: Detail) -> list[str]:
-    return [p for name, (_, paths, _) in detail.groups.items() if name.startswith("papers ") for p in paths]
+def _indexed(groups: list[Group], paths: dict[str, tuple[str, ...]]) -> dict[str, date]:
+    """The pages the search index is made from (an issue's page, for its introduction, and its
+    papers' pages, in the indexed edition), each with its week."""
+    prefix = f"{INDEXED_LANG}/"
+    return {
+        path: group.head.week
+        for group in groups
+        if group.part in GROUP_TEMPLATES
+        for path in paths[group.name]
+        if path.startswith(prefix)
+    }
 
 
 def _same_bytes(output: Path, name: str, data: bytes) -> bool:
@@ -422,10 +413,10 @@ def _with_fragments(job: Job, fragments: _Fragments, task: Task) -> list[tuple[P
     return [(job.path, data)]
 
 
-def write_site_from(files: dict[PurePosixPath, bytes], output: Path) -> None:
+def write_site_from(files: dict[PurePosixPath, bytes], output: Path, extra: Extra | None = None) -> None:
     from .render import Output
 
-    write_site([Output(path, data, "") for path, data in files.items()], output)
+    write_site([Output(path, data, "") for path, data in files.items()], output, extra)
 
 
 def _template_inputs(names: tuple[str, ...] | None, inputs: dict[str, Stat], templates_dir: Path) -> tuple[object, ...]:

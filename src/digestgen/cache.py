@@ -23,8 +23,9 @@ from pathlib import Path, PurePath
 from types import MappingProxyType
 
 from . import __version__
+from .search import SearchState
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the cache's layout changes; older caches are then ignored."""
 _MAGIC = b"digestgen-cache\n"
 RACY_NS = 2_000_000_000
@@ -198,8 +199,8 @@ class Detail:
     """Every other file of the site → (fingerprint, warnings)."""
     fragments: tuple[tuple[object, int], ...] = ()
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
-    search: tuple[str, ...] = ()
-    """The search index's files."""
+    search: SearchState = field(default_factory=SearchState)
+    """The search index's shards, and the digests of the pages they were made from."""
     closures: tuple[bytes, dict[object, object]] | None = None
     """(digest of every template, the templates each set of templates uses)."""
 

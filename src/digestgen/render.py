@@ -18,17 +18,19 @@ from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
 from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
+from .search import INDEXED_LANG
 from .source import parse_yaml, read_text
 from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
-from .views import ViewMaker, arxiv_ref
+from .views import PaperView, ViewMaker, arxiv_ref
 
 LOCALES: Mapping[str, str] = MappingProxyType({"ko": "ko_KR", "en": "en_US"})
 """OpenGraph locales of the editions."""
-INDEXED_KINDS = frozenset({"paper"})
-"""Page kinds in the search index. Every other page only repeats paper text (issues, lists,
-tags), which would show each paper several times in the results; pages of these kinds carry
-``data-pagefind-body``, so Pagefind leaves all others out."""
+INDEXED_KINDS = frozenset({"paper", "issue"})
+"""Page kinds in the search index, in its edition (search.INDEXED_LANG): paper pages, and of an
+issue's page its introduction only (the rest repeats its papers' text). Every other page only
+repeats paper text (lists, tags), which would show each paper several times in the results; the
+indexed parts carry ``data-pagefind-body``, so Pagefind leaves all others out."""
 PAPERS_JSON_VERSION = 1
 FEED_ISSUES = 20
 """Issues in each feed, newest first: more than any reader who checks in monthly needs, and a feed
@@ -134,6 +136,9 @@ class PageMeta:
     """The edition's feeds, its own language first."""
     indexed: bool
     """In the search index (``data-pagefind-body``)."""
+    search_meta: tuple[tuple[str, str], ...] = ()
+    """What a search result shows of the page (Pagefind metadata): ``title`` (Korean), ``en``
+    (the English title, for readers of the English edition) and ``week``."""
 
 
 @dataclass(frozen=True)
@@ -373,6 +378,7 @@ class Renderer:
                         view.title,
                         issue.origin.path,
                         description=self.views.issue_description(lang, issue),
+                        search_meta=(("title", view.title), ("en", issue.title.get("en")), ("week", issue.key)),
                         issue=view,
                     )
                 )
@@ -388,6 +394,7 @@ class Renderer:
                         paper.title.main.html.unescape(),
                         issue.origin.path,
                         description=paper.description,
+                        search_meta=_paper_meta(paper, issue.key),
                         paper=paper,
                         issue=view,
                     )
@@ -674,6 +681,7 @@ class Renderer:
         *,
         made_from: tuple[object, ...] | None = None,
         lazy: Callable[[], dict[str, object]] | None = None,
+        search_meta: tuple[tuple[str, str], ...] = (),
         **context: object,
     ) -> Job:
         """A page of ``template``. Its fingerprint holds ``context``; or, for list pages whose views
@@ -692,7 +700,8 @@ class Renderer:
             locale=LOCALES[lang],
             other_locale=LOCALES[other],
             feeds=self.feed_links(lang),
-            indexed=kind in INDEXED_KINDS,
+            indexed=kind in INDEXED_KINDS and lang == INDEXED_LANG,
+            search_meta=search_meta if lang == INDEXED_LANG else (),
         )
         # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
         # exact and much cheaper fingerprint than walking it.
@@ -798,3 +807,11 @@ def _template_position(exc: BaseException, templates_dir: Path) -> tuple[str, in
         if frame.filename and Path(frame.filename).suffix in (".html", ".xml", ".txt"):
             found = (display_path(Path(frame.filename)), frame.lineno)
     return found
+
+
+def _paper_meta(paper: PaperView, week: str) -> tuple[tuple[str, str], ...]:
+    """A paper's search metadata: its title in both languages (the Korean edition's view shows
+    the English original as the title's second line) and its week."""
+    title = paper.title
+    english = title.original if title.original is not None and title.original.lang == "en" else title.main
+    return (("title", title.main.html.unescape()), ("en", english.html.unescape()), ("week", week))

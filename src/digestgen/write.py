@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
@@ -42,9 +42,21 @@ def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> No
         )
 
 
-def write_site(outputs: list[Output], output: Path) -> None:
+Extra = Callable[[Path], Iterable[PurePosixPath]]
+"""A step that works on the staged files before they go live (the search index): it may add files
+to the staging folder, and returns their paths. If it fails, nothing is published."""
+
+
+def write_site(outputs: list[Output], output: Path, extra: Extra | None = None) -> None:
     """Write every file into a staging folder, then swap it in for the old site."""
-    publish(stage(outputs, output), output)
+    staging = stage(outputs, output)
+    try:
+        if extra is not None:
+            extra(staging)
+    except BaseException:
+        discard(staging)
+        raise
+    publish(staging, output)
 
 
 def stage(outputs: list[Output], output: Path) -> Path:
@@ -97,16 +109,26 @@ def publish(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_site(changed: Mapping[PurePosixPath, bytes], removed: Iterable[PurePosixPath], output: Path) -> None:
+def update_site(
+    changed: Mapping[PurePosixPath, bytes],
+    removed: Iterable[PurePosixPath],
+    output: Path,
+    extra: Extra | None = None,
+) -> None:
     """Bring an existing site up to date in place. The changed files are first written into a
     staging folder beside the output, as for a full build (so a crash's leftovers are recognised
     and cleared); only when every one is written are they moved in, one rename each (readers never
     see half a file), and files no longer produced removed. A failure while writing (a full disk)
-    leaves the site as it was."""
+    leaves the site as it was, and so does a failing ``extra`` step."""
     output = output.resolve()
     staging = stage([Output(path, data, "") for path, data in changed.items()], output)
     try:
-        for path in sorted(changed):
+        added = list(extra(staging)) if extra is not None else []
+    except BaseException:
+        discard(staging)
+        raise
+    try:
+        for path in sorted({*changed, *added}):
             target = output.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging.joinpath(*path.parts), target)
