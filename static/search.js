@@ -191,14 +191,13 @@
   }
   Panel.prototype.open = function () {
     this.el.hidden = false;
-    this.input.setAttribute("aria-expanded", "true");
   };
   Panel.prototype.close = function () {
     this.el.hidden = true;
-    this.input.setAttribute("aria-expanded", "false");
   };
-  Panel.prototype.status = function (text) {
+  Panel.prototype.status = function (text, busy) {
     this.count.textContent = text;
+    this.el.setAttribute("aria-busy", busy ? "true" : "false");
   };
   Panel.prototype.show = function (query, found) {
     this.found = found;
@@ -208,10 +207,10 @@
     if (!query.trim()) { this.close(); return Promise.resolve(); }
     this.open();
     var el = this.el;
-    this.status(!found.count ? el.getAttribute("data-no-results")
+    var self = this, text = !found.count ? el.getAttribute("data-no-results")
       : found.count === 1 ? el.getAttribute("data-count-one")
-      : el.getAttribute("data-count").replace("{n}", String(found.count)));
-    return this.next();
+      : el.getAttribute("data-count").replace("{n}", String(found.count));
+    return this.next().then(function () { if (self.found === found) self.status(text, false); });
   };
   Panel.prototype.next = function () {
     var self = this, found = this.found, start = this.shown, query = this.query;
@@ -285,7 +284,7 @@
     var panel = new Panel(form), input = panel.input, timer = null, latest = 0;
     function search() {
       var query = input.value, ticket = ++latest;
-      if (query.trim()) { panel.open(); panel.status(panel.el.getAttribute("data-loading")); }
+      if (query.trim()) { panel.open(); panel.status(panel.el.getAttribute("data-loading"), true); }
       run(form, query).then(function (found) { if (ticket === latest) return panel.show(query, found); },
                             function () { if (ticket === latest) panel.show(query, NOTHING); });
     }

@@ -3,11 +3,15 @@ highlighted results, and the recall of tests/fixtures/search/queries.yaml."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from browsing import ServedSite, save_screenshot
+from browsing import SUBPATH, ServedSite, free_port, save_screenshot, serve
+from digestgen.build import build
+from helpers import Project, paper
 
 FILCO = "learning-to-filter-context-for-retrieval-augmented-generation"
 CON = "chain-of-note-enhancing-robustness-in-retrieval-augmented-language-models"
@@ -19,11 +23,11 @@ QUERIES = [
 ]
 
 
-def search(page: object, site: ServedSite, lang: str, query: str) -> list[str]:
-    page.goto(site.url(f"{lang}/"))  # type: ignore[attr-defined]
+def search(page: object, site: ServedSite, lang: str, query: str, path: str = "") -> list[str]:
+    page.goto(site.url(path or f"{lang}/"))  # type: ignore[attr-defined]
     box = page.get_by_role("searchbox")  # type: ignore[attr-defined]
     box.fill(query)  # types into the box: input events, as a reader
-    page.wait_for_selector(".search-results li, .search-results p")  # type: ignore[attr-defined]
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")  # type: ignore[attr-defined]
     return page.eval_on_selector_all(".search-results li > a", "links => links.map(a => a.href)")  # type: ignore[attr-defined]
 
 
@@ -53,7 +57,8 @@ def test_result_opens_the_paper_with_the_words_marked(page: object, served_site:
 
 def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
     search(page, served_site, "en", "zzqqxx")
-    assert page.locator(".search-results").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
+    assert page.locator(".search-count").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
+    assert page.locator(".search-results li").count() == 0  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -121,3 +126,159 @@ def test_search_box_shows_on_every_page_type_without_errors(page: object, served
     page.goto(served_site.url(path), wait_until="networkidle")  # type: ignore[attr-defined]
     assert page.get_by_role("searchbox").is_visible()  # type: ignore[attr-defined]
     assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
+
+
+# The results panel
+
+
+def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
+    page: object, served_site: ServedSite
+) -> None:
+    links = search(page, served_site, "en", "retrieval")
+    panel = page.locator("#search-panel")  # type: ignore[attr-defined]
+    assert page.locator("header #search-panel").count() == 0  # type: ignore[attr-defined]
+    header = page.locator("header.site-header").bounding_box()  # type: ignore[attr-defined]
+    assert panel.bounding_box()["y"] >= header["y"] + header["height"] - 1
+    count = page.locator(".search-count").inner_text()  # type: ignore[attr-defined]
+    total = int(count.split()[0])
+    assert 1 < len(links) == min(total, 10) and count == f"{total} papers found"
+    items = page.locator(".search-results li")  # type: ignore[attr-defined]
+    for i in range(items.count()):
+        item = items.nth(i)
+        title = item.locator(".search-result-title").inner_text()
+        week = item.locator("time").get_attribute("datetime")
+        excerpt = item.locator(".search-result-excerpt").inner_text()
+        assert week == "2023-11-13"
+        assert not re.search(r"[\uac00-\ud7a3]", title), title  # the English title on the English edition
+        href = item.locator("a").get_attribute("href")
+        assert "/en/" in href and "/ko/" not in href
+        assert not excerpt.startswith(title) and excerpt
+        for label in ("논문 소개", "논문 초록", "영어 원문", "Summary", "Abstract"):
+            assert label not in excerpt, excerpt
+    assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
+
+
+def test_korean_edition_shows_korean_titles(page: object, served_site: ServedSite) -> None:
+    search(page, served_site, "ko", "retrieval")
+    titles = page.locator(".search-result-title").all_inner_texts()  # type: ignore[attr-defined]
+    assert titles and all(re.search(r"[\uac00-\ud7a3]", t) for t in titles), titles
+    count = page.locator(".search-count").inner_text()  # type: ignore[attr-defined]
+    assert count == f"검색 결과 {len(titles)}건", count
+
+
+def test_an_introduction_is_found_and_leads_to_its_issue(page: object, served_site: ServedSite) -> None:
+    """ "RAG" is written only in the week's introduction."""
+    links = search(page, served_site, "ko", "RAG")
+    assert served_site.url("ko/issues/2023-11-13/") in [link.split("?")[0] for link in links]
+    item = page.locator(".search-results li", has=page.locator('a[href*="/ko/issues/2023-11-13/"]'))  # type: ignore[attr-defined]
+    assert "RAG" in item.locator("mark").all_inner_texts()
+    assert "소개" in item.locator(".search-result-meta").inner_text()
+
+
+def test_keyboard_moves_through_results_and_escape_closes(page: object, served_site: ServedSite) -> None:
+    links = search(page, served_site, "en", "language")
+    assert len(links) >= 2
+    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.href") == links[0]  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.href") == links[1]  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.id") == "site-search-input"  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    assert page.locator("#search-panel").is_hidden()  # type: ignore[attr-defined]
+    page.get_by_role("searchbox").press("Enter")  # type: ignore[attr-defined]  # searching again opens it
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url(links[0])  # type: ignore[attr-defined]
+
+
+def test_close_button_closes_the_panel(page: object, served_site: ServedSite) -> None:
+    search(page, served_site, "ko", "모델")
+    page.get_by_role("button", name="검색 결과 닫기").click()  # type: ignore[attr-defined]
+    assert page.locator("#search-panel").is_hidden()  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.id") == "site-search-input"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: object, served_site: ServedSite, theme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=theme)  # type: ignore[attr-defined]
+    page = context.new_page()
+    search(page, served_site, "ko", "언어 모델")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    panel = page.locator("#search-panel")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    box = page.get_by_role("searchbox")
+    shown = page.evaluate(  # the placeholder's width in the box's font: it is not cut
+        """() => { const i = document.getElementById('site-search-input'), c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(i).font; return c.measureText(i.placeholder).width; }"""
+    )
+    assert box.bounding_box()["width"] >= shown + 20
+    colors = page.evaluate(
+        "() => [getComputedStyle(document.getElementById('search-panel')).backgroundColor,"
+        " getComputedStyle(document.body).color]"
+    )
+    assert colors[0] != "rgba(0, 0, 0, 0)"
+    assert (colors[1] == "rgb(228, 230, 234)") == (theme == "dark")
+    assert page.locator(".search-results li").count() <= 10
+    violations = Axe().run(page, context={"include": [["#search-panel"], ["form.site-search"]]}).response["violations"]
+    serious = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]} {[n.get('failureSummary') for n in v['nodes']][:1]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    save_screenshot(page, f"search-panel-320-{theme}")
+    context.close()
+
+
+def test_without_javascript_the_box_is_hidden_and_the_paper_index_is_linked(
+    browser: object, served_site: ServedSite
+) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(served_site.url("en/"))
+    assert page.get_by_role("searchbox").count() == 0 or not page.get_by_role("searchbox").is_visible()
+    assert page.locator("#search-panel").is_hidden()
+    assert page.locator(f'nav a[href="{SUBPATH}en/papers/"]').is_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def many_papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Two weeks of twelve papers that all say "transformer"."""
+    project = Project(tmp_path_factory.mktemp("many"))
+    for w, week in enumerate(["2023-11-06", "2023-11-13"]):
+        papers = [
+            paper(100 * w + i, summary={"ko": f"트랜스포머 요약 {i}", "en": f"A transformer summary {i}"})
+            for i in range(12)
+        ]
+        project.add_issue(week, papers=papers)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    build(project.config().override(base_url=origin + SUBPATH))
+    server = serve(project.output, port)
+    yield ServedSite(project.output, origin)
+    server.shutdown()
+
+
+def test_ten_results_then_more(page: object, many_papers: ServedSite) -> None:
+    search(page, many_papers, "en", "transformer")
+    assert page.locator(".search-count").inner_text() == "24 papers found"  # type: ignore[attr-defined]
+    assert page.locator(".search-results li").count() == 10  # type: ignore[attr-defined]
+    weeks = set(page.locator(".search-results time").all_inner_texts())  # type: ignore[attr-defined]
+    assert weeks <= {"2023-11-06", "2023-11-13"}
+    more = page.get_by_role("button", name="More results")  # type: ignore[attr-defined]
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 20")  # type: ignore[attr-defined]
+    assert (
+        page.evaluate("document.activeElement.textContent") == page.locator(".search-results li a").nth(10).inner_text()
+    )  # type: ignore[attr-defined]
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 24")  # type: ignore[attr-defined]
+    assert more.is_hidden()
+    assert len(set(page.locator(".search-results li a").evaluate_all("as => as.map(a => a.href)"))) == 24  # type: ignore[attr-defined]
