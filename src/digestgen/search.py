@@ -230,16 +230,18 @@ class IndexUpdate:
         if not (self.searching and self.due):
             return []
         started = time.perf_counter()
-        for shard in self.due:  # an incremental build stages only changed pages: the rest are linked in
-            for page in shard.pages:
-                target = staging / page
-                if not target.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    try:
-                        os.link(self.output / page, target)
-                    except OSError:
-                        shutil.copyfile(self.output / page, target)
-        done = index_shards(staging, self.due, display_path(self.output), processes=os.cpu_count() or 1)
+        sources = staging / SOURCES
+        try:
+            # Each shard's pages, gathered as hard links (no bytes copied) in a folder of its own,
+            # from the staged pages (written by this build) or the output (unchanged since the last).
+            for shard in self.due:
+                for page in shard.pages:
+                    _link(
+                        staging / page if (staging / page).exists() else self.output / page, sources / shard.name / page
+                    )
+            done = index_shards(staging, sources, self.due, display_path(self.output), os.cpu_count() or 1)
+        finally:
+            shutil.rmtree(sources, ignore_errors=True)
         self.made = {shard.name: (shard.folder, *done[shard.name]) for shard in self.due}
         self.seconds = time.perf_counter() - started
         return [PurePosixPath(name) for _, files, _ in self.made.values() for name in files]
@@ -263,11 +265,24 @@ class IndexUpdate:
         return tuple(name for _, files, _ in self.made.values() for name in files)
 
 
+SOURCES = ".search-pages"
+"""The folder in the staging site where each shard's pages are gathered while it is indexed."""
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def index_shards(
-    site: Path, shards: Sequence[Shard], shown: str, processes: int = 2
+    site: Path, sources: Path, shards: Sequence[Shard], shown: str, processes: int = 2
 ) -> dict[str, tuple[tuple[str, ...], int]]:
-    """Index each shard's pages, which are written below ``site`` (the build's staging folder),
-    into ``site/INDEX_DIR/<its folder>``: one Pagefind run per shard, ``processes`` at a time.
+    """Index each shard's pages, gathered in ``sources/<its name>``, into ``site/INDEX_DIR/<its
+    folder>`` (``site``: the build's staging folder): one Pagefind run per shard, ``processes`` at
+    a time.
     Returns each shard's files (paths in the site) and number of pages. Offline: Pagefind reads and writes local
     files only. ``shown`` names the site in messages."""
     try:
@@ -283,7 +298,7 @@ def index_shards(
         while waiting or running:
             while waiting and len(running) < max(1, processes):
                 shard = waiting.pop(0)
-                running.append((shard, _start(command, site, shard, shown)))
+                running.append((shard, _start(command, site, sources / shard.name, shard, shown)))
             shard, process = running.pop(0)
             _, error = process.communicate()
             if process.returncode != 0:
@@ -306,19 +321,14 @@ def index_shards(
     return files
 
 
-def _start(command: list[str], site: Path, shard: Shard, shown: str) -> subprocess.Popen[bytes]:
-    glob = ",".join(_GLOB_SPECIAL.sub(r"\\\g<0>", page) for page in shard.pages)
-    arguments = [*command, "--site", str(site), "--glob", "{" + glob + "}" if len(shard.pages) > 1 else glob]
-    arguments += ["--output-path", str(site / INDEX_DIR / shard.folder)]
+def _start(command: list[str], site: Path, pages: Path, shard: Shard, shown: str) -> subprocess.Popen[bytes]:
+    arguments = [*command, "--site", str(pages), "--output-path", str(site / INDEX_DIR / shard.folder)]
     for selector in NOT_INDEXED:
         arguments += ["--exclude-selectors", selector]
     try:
         return subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
         raise DigestError(Problem(shown, None, None, "", f"cannot run Pagefind: {exc}")) from None
-
-
-_GLOB_SPECIAL = re.compile(r"[\\{}\[\]*?,!]")
 
 
 def _tidy(site: Path, shard: Shard) -> tuple[tuple[str, ...], int]:
