@@ -110,13 +110,13 @@ UNUSED = frozenset(
 
 
 def shard_of(week: date, newest: date) -> str:
-    """The shard of a week's pages, given the newest week: the newest week's quarter (so a new or
-    edited week re-indexes at most 13 weeks), the rest of the newest year, each of the two years
+    """The shard of a week's pages, given the newest week: the newest week's month (so a new or
+    edited week re-indexes at most five weeks), the rest of the newest year, each of the two years
     before it, and everything older in one. Few shards, because each one a query touches costs a
-    download of its own (a chunk of ~25 KB per word); small ones where editors work. See
-    docs/search.md for the measurements behind the choice."""
-    if week.year == newest.year and (week.month - 1) // 3 == (newest.month - 1) // 3:
-        return f"{week.year}-q{(week.month - 1) // 3 + 1}"
+    download of its own (a chunk of ~30 kB per word, and its metadata); small ones where editors
+    work. docs/search.md has the measurements behind the choice."""
+    if (week.year, week.month) == (newest.year, newest.month):
+        return f"{week.year}-{week.month:02d}"
     if week.year >= newest.year - 2:
         return str(week.year)
     return f"to-{newest.year - 3}"
