@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from digestgen.build import build
 from digestgen.config import load_config
-from helpers import REPO
+from helpers import REPO, snapshot
 
 
 def corpus_module():  # type: ignore[no-untyped-def]
@@ -21,15 +21,11 @@ def corpus_module():  # type: ignore[no-untyped-def]
     return module
 
 
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_corpus_is_deterministic_and_seed_like(tmp_path: Path) -> None:
     corpus = corpus_module()
     corpus.write_all(3, tmp_path / "a")
     corpus.write_all(3, tmp_path / "b")
-    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
     weeks = corpus.make_corpus(20)
     papers = [p for w in weeks for p in w.papers]
     assert len(papers) == 200

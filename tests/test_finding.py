@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from digestgen.build import build
 from digestgen.config import load_config
-from helpers import FIXTURES, REPO
+from helpers import FIXTURES, REPO, snapshot
 
 BASE = "https://example.org/digest/"
 SITE_ID = "tag:example.org,2023:ml-papers-digest"
@@ -368,14 +368,14 @@ def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(project, monkey
 
     project.add_issue()
     assert main(["build"]) == 0
-    before = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    before = snapshot(project.output)
     project.add_issue("2023-11-20", papers=[paper(2)])
     monkeypatch.setattr(search.sys, "executable", "/bin/false")  # `false -m pagefind …` exits 1
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("_site: Pagefind failed (is `pagefind[bin]` installed?): exit status 1\n")
     assert "Traceback" not in err
-    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == before
+    assert snapshot(project.output) == before
     assert not (project.root / "_site.new").exists()
 
 
@@ -413,13 +413,13 @@ def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
 def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> None:  # type: ignore[no-untyped-def]
     first = build(project.config())
     assert first.search_pages == 0 and not (project.output / "pagefind").exists()
-    snapshot = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    first = snapshot(project.output)
     for path, version in FEEDS.items():
         feed = feedparser.parse((project.output / path).read_bytes())
         assert not feed.bozo and feed.version == version and feed.entries == []
     assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (project.output / "atom.xml").read_text()
     build(project.config())
-    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == snapshot
+    assert snapshot(project.output) == first
 
 
 @settings(max_examples=60)

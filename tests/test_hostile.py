@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -25,7 +24,7 @@ from digestgen.load import ISSUE_KEYS, PAPER_KEYS, load_content
 from digestgen.model import Content
 from digestgen.render import Renderer, load_assets
 from digestgen.urls import Urls
-from helpers import FIXTURES, REPO, Project, issue_text, paper
+from helpers import FIXTURES, REPO, Project, issue_text, paper, snapshot
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -45,10 +44,6 @@ _NEVER = (
     "style",
     "template",
 )  # the templates' own search form and buttons: their URLs are checked below
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def own_scripts() -> set[str]:
@@ -117,21 +112,19 @@ def test_invalid_content_keeps_the_previous_site(
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_a_huge_file_is_refused_in_bounded_time_and_memory(
-    project: Project, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_huge_file_is_refused_without_reading_it_whole(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     path = project.root / "content" / "issues" / "2023-11-13.md"
     with path.open("wb") as handle:
         handle.write(b"---\nweek: 2023-11-13\npapers:\n")
         handle.write(b"  - {title: {en: x}, summary: {en: y}}\n" * 1_000_000)  # 37.2 MiB
         handle.write(b"---\n")
-    started = time.perf_counter()
     tracemalloc.start()
     assert main(["build"]) == 1
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert time.perf_counter() - started < 5
-    assert peak < 16 * 1024 * 1024  # reads at most the 4 MiB limit, not the whole file
+    # Reads at most the 4 MiB limit, not the whole file (which is also what bounds its time; a
+    # wall-clock limit would only measure how busy the machine is).
+    assert peak < 16 * 1024 * 1024
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/issues/2023-11-13.md: file is 37.2 MiB; the limit is 4 MiB (one week's file is usually under 100 KiB)"
     )
