@@ -7,6 +7,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -75,8 +76,9 @@ class Project:
             path.write_text(text, encoding="utf-8")
         return path
 
-    def add_issue(self, week: str = "2023-11-13", **kwargs: object) -> Path:
-        return self.write(f"{week}.md", issue_text(week, **kwargs))  # type: ignore[arg-type]
+    def add_issue(self, week: str = "2023-11-13", **kwargs: Any) -> Path:
+        """``kwargs`` as for ``issue_text``: papers, body and any front-matter field."""
+        return self.write(f"{week}.md", issue_text(week, **kwargs))
 
     def config(self) -> SiteConfig:
         return load_config(self.root / "site.yaml")

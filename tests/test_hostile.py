@@ -9,6 +9,7 @@ import tracemalloc
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -301,8 +302,8 @@ _FIELDS = [
 @settings(PROPERTY, max_examples=25)  # each example parses every page with html5lib (~0.5 s)
 @given(field=st.sampled_from(_FIELDS), text=_hostile_text)
 def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: str, text: str) -> None:
-    issue: dict[str, object] = {}
-    p = paper(1, abstract={"ko": "초록", "en": "Abstract"}, links={"paper": "https://arxiv.org/abs/1"})
+    issue: dict[str, Any] = {}
+    p: dict[str, Any] = paper(1, abstract={"ko": "초록", "en": "Abstract"}, links={"paper": "https://arxiv.org/abs/1"})
     body = {"ko": "소개", "en": "Intro"}
     where, _, rest = field.partition(".")
     if where == "intro":
@@ -316,7 +317,7 @@ def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: st
     elif "." in rest:
         name, lang = rest.split(".")
         target = issue if where == "issue" else p
-        target[name] = {**(target.get(name) or {"ko": "기본", "en": "Default"}), lang: text}  # type: ignore[dict-item]
+        target[name] = {**(target.get(name) or {"ko": "기본", "en": "Default"}), lang: text}
     else:
         (issue if where == "issue" else p)[rest] = text
     project.write("2023-11-13.md", issue_text(papers=[p], body=f"{body['ko']}\n\n<!-- en -->\n{body['en']}\n", **issue))

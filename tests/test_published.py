@@ -66,7 +66,7 @@ def anchor_lines(site: Path, base: str) -> set[str]:
 
 
 def item_lines(site: Path) -> set[str]:
-    lines = set()
+    lines: set[str] = set()
     for name in FEEDS:
         data = (site / name).read_bytes()
         if name.endswith(".json"):

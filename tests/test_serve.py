@@ -12,7 +12,7 @@ import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 
@@ -47,6 +47,9 @@ class Client:
     def wait(self, condition: Callable[[], bool], timeout: float = 30) -> None:
         wait_until(condition, timeout, "the server to rebuild")
 
+    def wait_for_generation(self, generation: int) -> None:
+        self.wait(lambda: self.status()["generation"] == generation)
+
 
 @pytest.fixture
 def served(project: Project) -> Iterator[tuple[Project, Client]]:
@@ -57,7 +60,7 @@ def served(project: Project) -> Iterator[tuple[Project, Client]]:
     server.stop()
 
 
-def edit(project: Project, title: str, **fields: object) -> None:
+def edit(project: Project, title: str, **fields: Any) -> None:
     project.write("2023-11-13.md", issue_text(papers=[paper(1, title={"ko": "첫 논문", "en": title})], **fields))
 
 
@@ -115,12 +118,12 @@ def test_template_static_and_settings_changes_rebuild(served: tuple[Project, Cli
             encoding="utf-8",
         )
         (project.root / "site.yaml.tmp").replace(settings)
-        client.wait(lambda n=n: client.status()["generation"] == 2 * n)
+        client.wait_for_generation(2 * n)
         assert f"Renamed Digest {n}" in client.text("/digest/en/")
         settings.write_text(
             settings.read_text(encoding="utf-8").replace(f"en: Renamed Digest {n}", "en: Top ML Papers of the Week")
         )
-        client.wait(lambda n=n: client.status()["generation"] == 2 * n + 1)
+        client.wait_for_generation(2 * n + 1)
     (project.root / "static" / "extra.css").write_text("body{}", encoding="utf-8")
     client.wait(lambda: client.status()["generation"] == 6)
     assert client.text("/digest/static/extra.css") == "body{}"

@@ -138,7 +138,7 @@ def test_landing_page_works_without_script(site: Path) -> None:
 def test_assets_are_copied_and_versioned(site: Path) -> None:
     soup = page(site, "ko")
     css = soup.find("link", rel="stylesheet")["href"]
-    assert re.fullmatch(r"/digest/static/style\.css\?v=[0-9a-f]{10}", css)
+    assert re.fullmatch(r"/digest/static/style\.css\?v=[0-9a-f]{10}", str(css))
     assert (site / "static" / "style.css").is_file()
 
 
