@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -246,19 +247,35 @@ class Lines:
         return "".join(self.lines)
 
 
+@contextlib.contextmanager
+def ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Children started inside this block get Ctrl+C (SIGINT) at its default, as a terminal gives it.
+
+    A test run started in the background by a non-interactive shell (`pytest &`, many CI runners)
+    has SIGINT ignored, children inherit that, and a Python started with SIGINT ignored keeps
+    ignoring it: Ctrl+C would do nothing and the test would wait in vain (it did, in one run of two).
+    A signal handled here is reset to the default in a child, which then handles it as Python does."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("fetch", [True, False], ids=["after-a-request", "right-after-the-serving-line"])
 def test_the_command_serves_until_ctrl_c(project: Project, fetch: bool) -> None:
     """Ctrl+C stops `digestgen serve` with exit 0 and no traceback, also when it comes the moment
     the "serving" line is out (that line used to be printed before Ctrl+C was handled)."""
     project.add_issue()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "digestgen", "serve", "--port", "0"],
-        cwd=project.root,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with ctrl_c_as_in_a_terminal():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "digestgen", "serve", "--port", "0"],
+            cwd=project.root,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     out, err = Lines(proc.stdout), Lines(proc.stderr)
     try:
         url = out.wait_for("serving ").split()[1]
