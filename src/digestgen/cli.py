@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     for command in (scaffold, check, serve):
         command.register(commands)
     add_import_command(commands)
+    from .translate import command as translate  # adds `translate` and `reviewed`
+
+    translate.register(commands)
     return parser
 
 
