@@ -65,7 +65,7 @@ def check(config: SiteConfig) -> CheckResult:
 def unreviewed(content: Content) -> int:
     """How many Korean fields are machine translations nobody has reviewed yet."""
     texts = [text for issue in content.issues for _, _, text, _ in _texts(issue)]
-    texts += [issue.intro for issue in content.issues]
+    texts += [issue.title for issue in content.issues]
     return sum(1 for text in texts if text.machine and text.ko)
 
 

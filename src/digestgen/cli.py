@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     from .translate import command as translate  # adds `translate` and `reviewed`
 
     translate.register(commands)
+    from . import forum_post  # adds `export post`
+
+    forum_post.register(commands)
     return parser
 
 
