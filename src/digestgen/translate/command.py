@@ -119,6 +119,10 @@ def run_translate(args: argparse.Namespace) -> int:
     except ModelError as exc:
         print(f"digestgen translate: {exc}", file=sys.stderr)
         return 1
+    except DigestError as exc:  # the prompt or glossary file
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
     tally = Tally()
     progress = Progress(total, sys.stderr)
     try:
