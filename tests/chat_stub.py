@@ -10,6 +10,7 @@ Run by hand: ``python tests/chat_stub.py --port 8999`` (then OPENAI_BASE_URL=htt
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -86,7 +87,7 @@ class ChatStub:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.path.rstrip("/") != "/v1/chat/completions":
-                    status, headers, data = 404, {}, b'{"error": {"message": "not found"}}'
+                    status, headers, data = 404, dict[str, str](), b'{"error": {"message": "not found"}}'
                 else:
                     status, headers, data = stub.script.answer(body)
                 try:
@@ -124,7 +125,5 @@ if __name__ == "__main__":
     port = parser.parse_args().port
     with ChatStub(port=port) as running:
         print(f"chat-completions stub at {running.url} (Ctrl+C stops it)", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             running.thread.join()
-        except KeyboardInterrupt:
-            pass

@@ -56,7 +56,12 @@ def post_text(issue: Issue, site_notice: Bilingual) -> str:
         if paper.abstract:
             out += ["논문 초록", "", *_pair(paper.abstract)]
         out += ["논문 링크", ""]
-        out += [line for link in paper.links if link.label == "paper" or link.label.startswith("paper ") for line in (link.url, "")]
+        out += [
+            line
+            for link in paper.links
+            if link.label == "paper" or link.label.startswith("paper ")
+            for line in (link.url, "")
+        ]
         out += ["더 읽어보기", ""]
         more = [link.url for link in paper.links if link.label.startswith("more ")]
         out += [line for url in ([paper.tweet] if paper.tweet else []) + more for line in (url, "")]
@@ -105,7 +110,9 @@ def round_trip(issue: Issue, site_notice: Bilingual, text: str) -> list[Problem]
     }
     problems += [lost(name, issue.origin.line_of(name)) for name in expected if expected[name] != got[name]]
     for index, (paper, read) in enumerate(zip(issue.papers, draft.papers, strict=True)):
-        carried = [link for link in paper.links if link.label == "paper" or re.fullmatch(r"(paper|more) \d+", link.label)]
+        carried = [
+            link for link in paper.links if link.label == "paper" or re.fullmatch(r"(paper|more) \d+", link.label)
+        ]
         pairs = {
             "title": (paper.title.ko, paper.title.en, read.title.ko, read.title.en),
             "summary": (paper.summary.ko, paper.summary.en, read.summary.ko, read.summary.en),

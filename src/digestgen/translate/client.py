@@ -52,7 +52,11 @@ class ChatClient:
                 f"(a local server such as vLLM, llama.cpp or Ollama accepts any value, e.g. {settings.api_key_env}=local)"
             )
         self.client = openai.OpenAI(
-            api_key=key, base_url=self.base_url, timeout=settings.timeout, max_retries=0, _strict_response_validation=False
+            api_key=key,
+            base_url=self.base_url,
+            timeout=settings.timeout,
+            max_retries=0,
+            _strict_response_validation=False,
         )
 
     def ask(self, system: str, text: str) -> Reply:
@@ -100,7 +104,9 @@ class ChatClient:
         """The answer of a completion, checked: a reply that is not a chat completion stops the run."""
         choices = getattr(completion, "choices", None)
         if not isinstance(choices, list) or not choices:
-            raise ModelError(f"malformed reply from {self.base_url}: no 'choices' in it (is this a chat-completions URL?)")
+            raise ModelError(
+                f"malformed reply from {self.base_url}: no 'choices' in it (is this a chat-completions URL?)"
+            )
         message = getattr(choices[0], "message", None)
         content = getattr(message, "content", None)
         if content is not None and not isinstance(content, str):

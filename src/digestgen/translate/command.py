@@ -269,7 +269,7 @@ def run_reviewed(args: argparse.Namespace) -> int:
         text = IssueText.parse(path.read_text(encoding="utf-8"))
         original = str(text)
         removed: list[str] = []
-        owners: list[FieldPath] = [()] + [("papers", i) for i in range(len(data.get("papers") or []))]  # type: ignore[arg-type]
+        owners: list[FieldPath] = [()] + [("papers", i) for i in range(len(data.get("papers") or []))]
         for owner in owners:
             marks = marks_of(data, owner)
             prefix = f"{format_field(owner)}." if owner else ""
@@ -283,7 +283,10 @@ def run_reviewed(args: argparse.Namespace) -> int:
             status = 1
         if str(text) != original:
             _write(path, original, str(text))
-        print(f"{shown}: {len(removed)} mark{'s' if len(removed) != 1 else ''} removed" + (f" ({', '.join(removed)})" if 0 < len(removed) <= 5 else ""))
+        print(
+            f"{shown}: {len(removed)} mark{'s' if len(removed) != 1 else ''} removed"
+            + (f" ({', '.join(removed)})" if 0 < len(removed) <= 5 else "")
+        )
     return status
 
 
@@ -310,4 +313,3 @@ def _loaded(path: Path) -> SourceFile:
     source = read_source(path)
     parse_issue(source)
     return source
-
