@@ -373,3 +373,22 @@ def test_a_reply_is_never_split_across_lines_for_titles(site: Project, stub: Cha
     stub.script.translate = lambda text: f"번역:\n{text}"
     assert translate() == 0
     assert load(path).papers[0].title == Bilingual(en="One")
+
+
+def test_the_issue_title_and_notice_and_inline_mappings(site: Project, stub: ChatStub) -> None:
+    text = issue_text(papers=[paper(1)], body="").replace(
+        "papers:\n", 'title: {en: "Top papers"}\nnotice:\n  en: |-\n    - Machine-made.\n    - Tell us.\npapers:\n'
+    )
+    path = site.write("2023-11-13.md", text)
+    stub.script.translate = lambda text: "\n".join(
+        f"- 번역 {line[2:]}" if line.startswith("- ") else korean(line) for line in text.split("\n")
+    )
+    assert translate() == 0
+    issue = load(path)
+    assert issue.title == Bilingual("번역: Top papers", "Top papers", machine=True)
+    assert issue.notice == Bilingual(
+        "- 번역 Machine-made.\n- 번역 Tell us.", "- Machine-made.\n- Tell us.", machine=True
+    )
+    written = path.read_text(encoding="utf-8")
+    assert 'title: {ko: "번역: Top papers", en: "Top papers"}\n' in written
+    assert "machine_translated: [title.ko, notice.ko]\npapers:\n" in written
