@@ -18,7 +18,7 @@ JARVIS = "papers/jarvis-1-open-world-multi-task-agents-with-memory-augmented-mul
 PAGE_TYPES = {"home": "", "issue": ISSUE, "paper": JARVIS, "index": "papers/"}
 ALL_PAGES = ["", *(f"{lang}/{path}" for lang in ("ko", "en") for path in PAGE_TYPES.values())]
 
-OpenPage = Callable[..., Page]
+OpenPage = Callable[..., "Page"]  # quoted: Page is imported for type checking only
 
 
 def background(pg: Page) -> str:
