@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from browsing import SUBPATH, ServedSite, free_port, save_screenshot, serve
+from browsing import SUBPATH, ServedSite, free_port, save_screenshot, serve, watch_of
 from digestgen.build import build
 from helpers import Project, paper
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Browser, Page
 
 FILCO = "learning-to-filter-context-for-retrieval-augmented-generation"
 CON = "chain-of-note-enhancing-robustness-in-retrieval-augmented-language-models"
@@ -23,42 +27,43 @@ QUERIES = [
 ]
 
 
-def search(page: object, site: ServedSite, lang: str, query: str, path: str = "") -> list[str]:
-    page.goto(site.url(path or f"{lang}/"))  # type: ignore[attr-defined]
-    box = page.get_by_role("searchbox")  # type: ignore[attr-defined]
+def search(page: Page, site: ServedSite, lang: str, query: str, path: str = "") -> list[str]:
+    page.goto(site.url(path or f"{lang}/"))
+    box = page.get_by_role("searchbox")
     box.fill(query)  # types into the box: input events, as a reader
-    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")  # type: ignore[attr-defined]
-    return page.eval_on_selector_all(".search-results li > a", "links => links.map(a => a.href)")  # type: ignore[attr-defined]
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
+    links: list[str] = page.eval_on_selector_all(".search-results li > a", "links => links.map(a => a.href)")
+    return links
 
 
 @pytest.mark.parametrize(("lang", "query", "paper", "marked"), QUERIES)
 def test_query_finds_the_paper_in_each_edition(
-    page: object, served_site: ServedSite, lang: str, query: str, paper: str, marked: str
+    page: Page, served_site: ServedSite, lang: str, query: str, paper: str, marked: str
 ) -> None:
     links = search(page, served_site, lang, query)
     expected = served_site.url(f"{lang}/papers/{paper}/")
     assert any(link.split("?")[0] == expected for link in links), links
-    item = page.locator(".search-results li", has=page.locator(f'a[href*="/{lang}/papers/{paper}/"]'))  # type: ignore[attr-defined]
+    item = page.locator(".search-results li", has=page.locator(f'a[href*="/{lang}/papers/{paper}/"]'))
     marks = item.locator("mark").all_inner_texts()
     assert marked.lower() in {m.lower() for m in marks}, marks
     assert "\u2042" not in item.inner_text()  # the hidden word parts are never shown
     save_screenshot(page, f"search-{lang}-{paper[:20]}")
-    assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
+    assert watch_of(page).clean(), watch_of(page)
 
 
-def test_result_opens_the_paper_with_the_words_marked(page: object, served_site: ServedSite) -> None:
+def test_result_opens_the_paper_with_the_words_marked(page: Page, served_site: ServedSite) -> None:
     search(page, served_site, "ko", "견고성을")
-    page.locator(f'.search-results a[href*="/ko/papers/{CON}/"]').click()  # type: ignore[attr-defined]
-    page.wait_for_url(served_site.url(f"ko/papers/{CON}/") + "?q=*")  # type: ignore[attr-defined]
-    marks = page.locator("main mark").all_inner_texts()  # type: ignore[attr-defined]
+    page.locator(f'.search-results a[href*="/ko/papers/{CON}/"]').click()
+    page.wait_for_url(served_site.url(f"ko/papers/{CON}/") + "?q=*")
+    marks = page.locator("main mark").all_inner_texts()
     assert marks and set(marks) == {"견고성"}
-    assert page.locator("[data-search-terms] mark").count() == 0  # type: ignore[attr-defined]
+    assert page.locator("[data-search-terms] mark").count() == 0
 
 
-def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
+def test_no_results_says_so(page: Page, served_site: ServedSite) -> None:
     search(page, served_site, "en", "zzqqxx")
-    assert page.locator(".search-count").inner_text().strip() == "No papers found."  # type: ignore[attr-defined]
-    assert page.locator(".search-results li").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".search-count").inner_text().strip() == "No papers found."
+    assert page.locator(".search-results li").count() == 0
 
 
 @pytest.mark.parametrize(
@@ -69,19 +74,19 @@ def test_no_results_says_so(page: object, served_site: ServedSite) -> None:
     ],
 )
 def test_issue_title_and_link_labels_are_not_indexed(
-    page: object, served_site: ServedSite, lang: str, query: str, absent: list[str]
+    page: Page, served_site: ServedSite, lang: str, query: str, absent: list[str]
 ) -> None:
     """They are on every paper page (search.NOT_INDEXED): they would match everything and fill excerpts;
     the next paper's title would make a page match another paper's title."""
-    page.goto(served_site.url(f"{lang}/"))  # type: ignore[attr-defined]
-    found = page.evaluate("q => window.digestgenSearch.run(q, 100)", query)  # type: ignore[attr-defined]
+    page.goto(served_site.url(f"{lang}/"))
+    found = page.evaluate("q => window.digestgenSearch.run(q, 100)", query)
     assert len(found["results"]) >= 5
     for result in found["results"]:
         assert not any(text in result["content"] for text in absent), result["content"][:200]
 
 
-def test_bibtex_copy_button(browser: object, served_site: ServedSite) -> None:
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])  # type: ignore[attr-defined]
+def test_bibtex_copy_button(browser: Browser, served_site: ServedSite) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(served_site.url(f"en/papers/{CON}/"))
     page.get_by_role("button", name="Copy").click()
@@ -90,7 +95,7 @@ def test_bibtex_copy_button(browser: object, served_site: ServedSite) -> None:
     context.close()
 
 
-def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: object) -> None:
+def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: Browser) -> None:
     """The recall table of the README, measured: every query finds its papers; plain Pagefind
     does not (the gap is real)."""
     import search_recall
@@ -114,35 +119,35 @@ def test_recall_of_every_query_in_both_editions(tmp_path: Path, browser: object)
         ("GPT-4", "gpt-4"),
     ],
 )
-def test_query_words_lose_their_particles(page: object, served_site: ServedSite, word: str, stem: str) -> None:
-    page.goto(served_site.url("ko/"))  # type: ignore[attr-defined]
-    assert page.evaluate("w => window.digestgenSearch.prepare(w)", word) == [stem]  # type: ignore[attr-defined]
+def test_query_words_lose_their_particles(page: Page, served_site: ServedSite, word: str, stem: str) -> None:
+    page.goto(served_site.url("ko/"))
+    assert page.evaluate("w => window.digestgenSearch.prepare(w)", word) == [stem]
 
 
 @pytest.mark.parametrize(
     "path", ["ko/", "en/papers/", "ko/issues/2023-11-13/", f"en/papers/{CON}/", "ko/tags/", "en/tags/"]
 )
-def test_search_box_shows_on_every_page_type_without_errors(page: object, served_site: ServedSite, path: str) -> None:
-    page.goto(served_site.url(path), wait_until="networkidle")  # type: ignore[attr-defined]
-    assert page.get_by_role("searchbox").is_visible()  # type: ignore[attr-defined]
-    assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
+def test_search_box_shows_on_every_page_type_without_errors(page: Page, served_site: ServedSite, path: str) -> None:
+    page.goto(served_site.url(path), wait_until="networkidle")
+    assert page.get_by_role("searchbox").is_visible()
+    assert watch_of(page).clean(), watch_of(page)
 
 
 # The results panel
 
 
 def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
-    page: object, served_site: ServedSite
+    page: Page, served_site: ServedSite
 ) -> None:
     links = search(page, served_site, "en", "retrieval")
-    panel = page.locator("#search-panel")  # type: ignore[attr-defined]
-    assert page.locator("header #search-panel").count() == 0  # type: ignore[attr-defined]
-    header = page.locator("header.site-header").bounding_box()  # type: ignore[attr-defined]
+    panel = page.locator("#search-panel")
+    assert page.locator("header #search-panel").count() == 0
+    header = page.locator("header.site-header").bounding_box()
     assert panel.bounding_box()["y"] >= header["y"] + header["height"] - 1
-    count = page.locator(".search-count").inner_text()  # type: ignore[attr-defined]
+    count = page.locator(".search-count").inner_text()
     total = int(count.split()[0])
     assert 1 < len(links) == min(total, 10) and count == f"{total} papers found"
-    items = page.locator(".search-results li")  # type: ignore[attr-defined]
+    items = page.locator(".search-results li")
     for i in range(items.count()):
         item = items.nth(i)
         title = item.locator(".search-result-title").inner_text()
@@ -155,57 +160,57 @@ def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
         assert not excerpt.startswith(title) and excerpt
         for label in ("논문 소개", "논문 초록", "영어 원문", "Summary", "Abstract"):
             assert label not in excerpt, excerpt
-    assert page.watch.clean(), page.watch  # type: ignore[attr-defined]
+    assert watch_of(page).clean(), watch_of(page)
 
 
-def test_korean_edition_shows_korean_titles(page: object, served_site: ServedSite) -> None:
+def test_korean_edition_shows_korean_titles(page: Page, served_site: ServedSite) -> None:
     search(page, served_site, "ko", "retrieval")
-    titles = page.locator(".search-result-title").all_inner_texts()  # type: ignore[attr-defined]
+    titles = page.locator(".search-result-title").all_inner_texts()
     assert titles and all(re.search(r"[\uac00-\ud7a3]", t) for t in titles), titles
-    count = page.locator(".search-count").inner_text()  # type: ignore[attr-defined]
+    count = page.locator(".search-count").inner_text()
     assert count == f"검색 결과 {len(titles)}건", count
 
 
-def test_an_introduction_is_found_and_leads_to_its_issue(page: object, served_site: ServedSite) -> None:
+def test_an_introduction_is_found_and_leads_to_its_issue(page: Page, served_site: ServedSite) -> None:
     """ "RAG" is written only in the week's introduction."""
     links = search(page, served_site, "ko", "RAG")
     assert served_site.url("ko/issues/2023-11-13/") in [link.split("?")[0] for link in links]
-    item = page.locator(".search-results li", has=page.locator('a[href*="/ko/issues/2023-11-13/"]'))  # type: ignore[attr-defined]
+    item = page.locator(".search-results li", has=page.locator('a[href*="/ko/issues/2023-11-13/"]'))
     assert "RAG" in item.locator("mark").all_inner_texts()
     assert "소개" in item.locator(".search-result-meta").inner_text()
 
 
-def test_keyboard_moves_through_results_and_escape_closes(page: object, served_site: ServedSite) -> None:
+def test_keyboard_moves_through_results_and_escape_closes(page: Page, served_site: ServedSite) -> None:
     links = search(page, served_site, "en", "language")
     assert len(links) >= 2
-    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
-    assert page.evaluate("document.activeElement.href") == links[0]  # type: ignore[attr-defined]
-    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
-    assert page.evaluate("document.activeElement.href") == links[1]  # type: ignore[attr-defined]
-    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
-    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
-    assert page.evaluate("document.activeElement.id") == "site-search-input"  # type: ignore[attr-defined]
-    page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    assert page.locator("#search-panel").is_hidden()  # type: ignore[attr-defined]
-    page.get_by_role("searchbox").press("Enter")  # type: ignore[attr-defined]  # searching again opens it
-    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")  # type: ignore[attr-defined]
-    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_url(links[0])  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == links[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == links[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.press("Escape")
+    assert page.locator("#search-panel").is_hidden()
+    page.get_by_role("searchbox").press("Enter")  # searching again opens it
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(links[0])
 
 
-def test_close_button_closes_the_panel(page: object, served_site: ServedSite) -> None:
+def test_close_button_closes_the_panel(page: Page, served_site: ServedSite) -> None:
     search(page, served_site, "ko", "모델")
-    page.get_by_role("button", name="검색 결과 닫기").click()  # type: ignore[attr-defined]
-    assert page.locator("#search-panel").is_hidden()  # type: ignore[attr-defined]
-    assert page.evaluate("document.activeElement.id") == "site-search-input"  # type: ignore[attr-defined]
+    page.get_by_role("button", name="검색 결과 닫기").click()
+    assert page.locator("#search-panel").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: object, served_site: ServedSite, theme: str) -> None:
+def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: Browser, served_site: ServedSite, theme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=theme)  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=theme)
     page = context.new_page()
     search(page, served_site, "ko", "언어 모델")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -237,9 +242,9 @@ def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: object, served
 
 
 def test_without_javascript_the_box_is_hidden_and_the_paper_index_is_linked(
-    browser: object, served_site: ServedSite
+    browser: Browser, served_site: ServedSite
 ) -> None:
-    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served_site.url("en/"))
     assert page.get_by_role("searchbox").count() == 0 or not page.get_by_role("searchbox").is_visible()
@@ -266,19 +271,19 @@ def many_papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     server.shutdown()
 
 
-def test_ten_results_then_more(page: object, many_papers: ServedSite) -> None:
+def test_ten_results_then_more(page: Page, many_papers: ServedSite) -> None:
     search(page, many_papers, "en", "transformer")
-    assert page.locator(".search-count").inner_text() == "24 papers found"  # type: ignore[attr-defined]
-    assert page.locator(".search-results li").count() == 10  # type: ignore[attr-defined]
-    weeks = set(page.locator(".search-results time").all_inner_texts())  # type: ignore[attr-defined]
+    assert page.locator(".search-count").inner_text() == "24 papers found"
+    assert page.locator(".search-results li").count() == 10
+    weeks = set(page.locator(".search-results time").all_inner_texts())
     assert weeks <= {"2023-11-06", "2023-11-13"}
-    more = page.get_by_role("button", name="More results")  # type: ignore[attr-defined]
+    more = page.get_by_role("button", name="More results")
     more.click()
-    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 20")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 20")
     assert (
         page.evaluate("document.activeElement.textContent") == page.locator(".search-results li a").nth(10).inner_text()
-    )  # type: ignore[attr-defined]
+    )
     more.click()
-    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 24")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 24")
     assert more.is_hidden()
-    assert len(set(page.locator(".search-results li a").evaluate_all("as => as.map(a => a.href)"))) == 24  # type: ignore[attr-defined]
+    assert len(set(page.locator(".search-results li a").evaluate_all("as => as.map(a => a.href)"))) == 24
