@@ -391,6 +391,7 @@ def test_search_box_on_every_edition_page(site: Path) -> None:
 def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from digestgen import search
     from digestgen.cli import main
     from helpers import paper
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
@@ -142,8 +142,8 @@ def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
     links = search(page, served_site, "en", "retrieval")
     panel = page.locator("#search-panel")
     assert page.locator("header #search-panel").count() == 0
-    header = page.locator("header.site-header").bounding_box()
-    assert panel.bounding_box()["y"] >= header["y"] + header["height"] - 1
+    header, below = page.locator("header.site-header").bounding_box(), panel.bounding_box()
+    assert header and below and below["y"] >= header["y"] + header["height"] - 1
     count = page.locator(".search-count").inner_text()
     total = int(count.split()[0])
     assert 1 < len(links) == min(total, 10) and count == f"{total} papers found"
@@ -155,7 +155,7 @@ def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
         excerpt = item.locator(".search-result-excerpt").inner_text()
         assert week == "2023-11-13"
         assert not re.search(r"[\uac00-\ud7a3]", title), title  # the English title on the English edition
-        href = item.locator("a").get_attribute("href")
+        href = item.locator("a").get_attribute("href") or ""
         assert "/en/" in href and "/ko/" not in href
         assert not excerpt.startswith(title) and excerpt
         for label in ("논문 소개", "논문 초록", "영어 원문", "Summary", "Abstract"):
@@ -207,7 +207,9 @@ def test_close_button_closes_the_panel(page: Page, served_site: ServedSite) -> N
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: Browser, served_site: ServedSite, theme: str) -> None:
+def test_panel_fits_a_phone_and_is_styled_in_both_themes(
+    browser: Browser, served_site: ServedSite, theme: Literal["light", "dark"]
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=theme)
@@ -216,13 +218,13 @@ def test_panel_fits_a_phone_and_is_styled_in_both_themes(browser: Browser, serve
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     panel = page.locator("#search-panel")
     box = panel.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
-    box = page.get_by_role("searchbox")
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    field = page.get_by_role("searchbox").bounding_box()
     shown = page.evaluate(  # the placeholder's width in the box's font: it is not cut
         """() => { const i = document.getElementById('site-search-input'), c = document.createElement('canvas').getContext('2d');
                    c.font = getComputedStyle(i).font; return c.measureText(i.placeholder).width; }"""
     )
-    assert box.bounding_box()["width"] >= shown + 20
+    assert field and field["width"] >= shown + 20
     colors = page.evaluate(
         "() => [getComputedStyle(document.getElementById('search-panel')).backgroundColor,"
         " getComputedStyle(document.body).color]"

@@ -77,7 +77,7 @@ def wire_size(path: Path) -> int:
 @pytest.fixture(scope="module")
 def corpus_site() -> Iterator[tuple[ServedSite, Link, list[str]]]:
     assert SITE
-    port, link, log = free_port(), Link(), []
+    port, link, log = free_port(), Link(), list[str]()
     handler = functools.partial(type("H", (Recorder,), {"link": link, "log": log}), directory=SITE)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
