@@ -167,7 +167,7 @@
     time.dateTime = r.week;
     time.textContent = r.week;
     meta.appendChild(time);
-    if (r.intro) meta.appendChild(document.createTextNode(" · " + panel.getAttribute("data-intro")));
+    if (r.intro) meta.appendChild(document.createTextNode(" · " + panel.form.getAttribute("data-intro")));
     var text = document.createElement("p"), ex = excerpt(r.content, terms, 160);
     text.className = "search-result-excerpt";
     if (ex.cut) text.appendChild(document.createTextNode("…"));
@@ -178,14 +178,39 @@
     return li;
   }
 
-  /** The results panel: a count, the first ten results, "more" for the next ten. */
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text) el.textContent = text;
+    return el;
+  }
+
+  /** The results panel, added under the header: a count, the first ten results, "more" for the
+      next ten, a close button. Its strings come from the form (the page's language). */
   function Panel(form) {
     this.form = form;
     this.input = form.querySelector("input[type=search]");
-    this.el = document.getElementById("search-panel");
-    this.list = this.el.querySelector(".search-results");
-    this.count = this.el.querySelector(".search-count");
-    this.more = this.el.querySelector(".search-more");
+    this.el = element("section", "search-panel");
+    this.el.id = "search-panel";
+    this.el.hidden = true;
+    this.el.setAttribute("aria-label", form.getAttribute("data-results"));
+    var head = element("div", "search-panel-head");
+    this.count = element("p", "search-count");
+    this.count.setAttribute("role", "status");
+    this.close_ = element("button", "search-close", "\u00d7");
+    this.close_.type = "button";
+    this.close_.setAttribute("aria-label", form.getAttribute("data-close"));
+    head.appendChild(this.count);
+    head.appendChild(this.close_);
+    this.list = element("ol", "search-results");
+    this.more = element("button", "search-more", form.getAttribute("data-more"));
+    this.more.type = "button";
+    this.more.hidden = true;
+    this.el.appendChild(head);
+    this.el.appendChild(this.list);
+    this.el.appendChild(this.more);
+    var header = document.querySelector(".site-header");
+    header.parentNode.insertBefore(this.el, header.nextSibling);
     this.found = null;
     this.shown = 0;
   }
@@ -206,10 +231,9 @@
     this.list.textContent = "";
     if (!query.trim()) { this.close(); return Promise.resolve(); }
     this.open();
-    var el = this.el;
-    var self = this, text = !found.count ? el.getAttribute("data-no-results")
-      : found.count === 1 ? el.getAttribute("data-count-one")
-      : el.getAttribute("data-count").replace("{n}", String(found.count));
+    var self = this, form = this.form, text = !found.count ? form.getAttribute("data-no-results")
+      : found.count === 1 ? form.getAttribute("data-count-one")
+      : form.getAttribute("data-count").replace("{n}", String(found.count));
     return this.next().then(function () { if (self.found === found) self.status(text, false); });
   };
   Panel.prototype.next = function () {
@@ -217,7 +241,7 @@
     this.more.hidden = true;
     return found.page(start, start + PAGE).then(function (results) {
       if (self.found !== found) return;  // a newer query took over
-      results.forEach(function (r) { self.list.appendChild(item(self.el, query, found.terms, r)); });
+      results.forEach(function (r) { self.list.appendChild(item(self, query, found.terms, r)); });
       self.shown = start + results.length;
       self.more.hidden = self.shown >= found.count;
     });
@@ -279,12 +303,11 @@
     var params = new URLSearchParams(location.search);
     highlightPage(params.get("q"));
     var form = document.querySelector("form.site-search");
-    if (!form || !document.getElementById("search-panel")) return;
-    form.hidden = false;
+    if (!form || !document.querySelector(".site-header")) return;
     var panel = new Panel(form), input = panel.input, timer = null, latest = 0;
     function search() {
       var query = input.value, ticket = ++latest;
-      if (query.trim()) { panel.open(); panel.status(panel.el.getAttribute("data-loading"), true); }
+      if (query.trim()) { panel.open(); panel.status(form.getAttribute("data-loading"), true); }
       run(form, query).then(function (found) { if (ticket === latest) return panel.show(query, found); },
                             function () { if (ticket === latest) panel.show(query, NOTHING); });
     }
@@ -297,7 +320,7 @@
         if (link) link.focus();
       });
     });
-    panel.el.querySelector(".search-close").addEventListener("click", function () { panel.close(); input.focus(); });
+    panel.close_.addEventListener("click", function () { panel.close(); input.focus(); });
     document.addEventListener("keydown", function (event) {
       if (form.contains(event.target) || panel.el.contains(event.target)) panel.keys(event);
     });
