@@ -45,8 +45,9 @@ class DigestError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """A path as editors want to see it: relative to the working directory when inside it."""
+    """A path as editors want to see it: relative to the working directory when inside it. A link
+    is shown as itself, not as what it points to (which may not exist: an Emacs lock link)."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return (path.absolute().parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()

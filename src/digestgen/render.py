@@ -14,6 +14,7 @@ import jinja2.bccache
 import jinja2.meta
 
 from .config import SiteConfig
+from .editorfiles import folder_files
 from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
@@ -147,9 +148,14 @@ class Assets:
 def load_assets(static_dir: Path, urls: Urls) -> Assets:
     files, versioned = [], {}
     if static_dir.is_dir():
-        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        for path in folder_files(static_dir):
             name = path.relative_to(static_dir).as_posix()
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise DigestError(
+                    Problem(display_path(path), None, None, "", f"cannot read file: {exc.strerror}")
+                ) from None
             files.append(Output(PurePosixPath("static", name), data, display_path(path)))
             versioned[name] = urls.static(name, hashlib.sha256(data).hexdigest()[:10])
     return Assets(tuple(files), MappingProxyType(versioned))

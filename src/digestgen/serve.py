@@ -31,6 +31,7 @@ from markupsafe import escape
 from .build import BuildResult, build
 from .cache import Session
 from .config import SiteConfig
+from .editorfiles import is_editor_file
 from .errors import DigestError, Problem
 
 CONTROL = "/__digestgen/"
@@ -157,10 +158,19 @@ def _watch_groups(paths: list[Path]) -> list[tuple[list[Path], bool, Callable[[w
     folders = [p for p in paths if p.is_dir()]
     groups: list[tuple[list[Path], bool, Callable[[watchfiles.Change, str], bool] | None]] = []
     if folders:
-        groups.append((folders, True, None))
+        groups.append((folders, True, content_change))
     for file in (p for p in paths if not p.is_dir()):
         groups.append(([file.parent], False, lambda _change, path, name=file.name: Path(path).name == name))
     return groups
+
+
+_DEFAULT_FILTER = watchfiles.DefaultFilter()
+
+
+def content_change(change: watchfiles.Change, path: str) -> bool:
+    """Is this a change to rebuild for? Not one to an editor's lock, autosave, backup or swap file
+    (an Emacs buffer being edited makes and removes its lock link), nor to .git and the like."""
+    return not is_editor_file(Path(path).name) and _DEFAULT_FILTER(change, path)
 
 
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
