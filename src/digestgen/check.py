@@ -222,7 +222,9 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
 def problem_json(problem: Problem) -> dict[str, object]:
     data = asdict(problem)
     data["severity"] = "warning" if data.pop("warning") else "error"
-    data["text"] = str(problem)
+    data["text"] = str(problem).split("\n", 1)[0]  # the excerpt (lines of its own) is a field of its own
+    if not data["excerpt"]:
+        del data["excerpt"]
     return data
 
 

@@ -21,6 +21,8 @@ class Problem:
     message: str
     warning: bool = False
     """A warning is reported but does not stop the build (``check --strict`` makes it an error)."""
+    excerpt: str = ""
+    """Lines shown under the message: the offending line with a caret, a hint (YAML syntax errors)."""
 
     def __str__(self) -> str:
         where = self.path
@@ -30,7 +32,7 @@ class Problem:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         kind = " warning:" if self.warning else ""
-        return f"{where}:{field}{kind} {self.message}"
+        return f"{where}:{field}{kind} {self.message}" + (f"\n{self.excerpt}" if self.excerpt else "")
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.field, self.message)
