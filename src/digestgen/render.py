@@ -19,6 +19,7 @@ from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
 from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
+from .pages import load_pages, nav_pages
 from .source import parse_yaml, read_text
 from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
@@ -135,6 +136,14 @@ class PageMeta:
     """The edition's feeds, its own language first."""
     indexed: bool
     """In the search index (``data-pagefind-body``)."""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A standalone page linked from the navigation, in one edition."""
+
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -265,6 +274,13 @@ class Renderer:
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
+        self.pages = load_pages(config.content_dir)
+        """Standalone pages (pages.py); they change every page's navigation, so the build counts
+        their files among the site-wide inputs."""
+        self.nav = {
+            lang: tuple(NavLink(p.title.get(lang), self.urls.page(lang, p.slug)) for p in nav_pages(self.pages))
+            for lang in LANGS
+        }
 
     def _warn(self, problem: Problem) -> None:
         if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
@@ -350,7 +366,30 @@ class Renderer:
                 )
             )
         jobs += self.tag_pages(tags)
+        jobs += self.standalone_pages()
         jobs += [self.sitemap(catalog, tags), self.robots()]
+        return jobs
+
+    def standalone_pages(self) -> list[Job]:
+        """Each standalone page (pages.py) in each edition."""
+        jobs = []
+        for page in self.pages:
+            body = self.views.markdown(page.origin, "body")
+            for lang in LANGS:
+                jobs.append(
+                    self._page(
+                        "page.html",
+                        self.urls.page(lang, page.slug),
+                        lambda other, slug=page.slug: self.urls.page(other, slug),
+                        lang,
+                        "page",
+                        page.title.get(lang),
+                        page.origin.path,
+                        page.description.get(lang),
+                        made_from=(page,),
+                        lazy=lambda page=page, lang=lang, body=body: {"body": body(page.body.get(lang), lang)},
+                    )
+                )
         return jobs
 
     def groups(self, catalog: Catalog) -> list[Group]:
@@ -653,6 +692,9 @@ class Renderer:
                 (u.tags(lang), u.tags, "tags"),
             ]
             pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
+            pages += [
+                (u.page(lang, p.slug), lambda other, slug=p.slug: u.page(other, slug), "page") for p in self.pages
+            ]
             for head in catalog.issues:
                 pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
                 pages += [
@@ -759,7 +801,9 @@ class Renderer:
         return found[1]
 
     def _render(self, template: str, **context: object) -> str:
-        context.update(site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once)
+        context.update(
+            site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once, nav=self.nav
+        )
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
