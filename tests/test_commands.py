@@ -205,3 +205,16 @@ def test_examples_in_help_are_valid_command_lines(capsys: pytest.CaptureFixture[
 def test_build_help_still_lists_output_and_base_url(capsys: pytest.CaptureFixture[str]) -> None:
     options = options_of(help_of("build", capsys))
     assert {"--output DIR", "--base-url URL", "--drafts", "--clean", "-q, --quiet"} <= set(options)
+
+
+def test_import_from_a_subfolder_writes_into_the_sites_issues(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from helpers import FIXTURES
+
+    (project.root / "notes").mkdir()
+    monkeypatch.chdir(project.root / "notes")
+    assert main(["import", "post", str(FIXTURES / "import" / "post-short.txt")]) == 0
+    written = capsys.readouterr().out.split()[-1]
+    assert (Path.cwd() / written).resolve().parent == (project.root / "content" / "issues").resolve()
+    assert not (project.root / "notes" / "content").exists()
