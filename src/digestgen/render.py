@@ -19,7 +19,7 @@ from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .markdown import Markdown
 from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
-from .pages import load_pages, nav_pages
+from .pages import Page, load_pages, nav_pages
 from .source import parse_yaml, read_text
 from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
@@ -372,25 +372,27 @@ class Renderer:
 
     def standalone_pages(self) -> list[Job]:
         """Each standalone page (pages.py) in each edition."""
-        jobs = []
-        for page in self.pages:
-            body = self.views.markdown(page.origin, "body")
-            for lang in LANGS:
-                jobs.append(
-                    self._page(
-                        "page.html",
-                        self.urls.page(lang, page.slug),
-                        lambda other, slug=page.slug: self.urls.page(other, slug),
-                        lang,
-                        "page",
-                        page.title.get(lang),
-                        page.origin.path,
-                        page.description.get(lang),
-                        made_from=(page,),
-                        lazy=lambda page=page, lang=lang, body=body: {"body": body(page.body.get(lang), lang)},
-                    )
-                )
-        return jobs
+        return [self._standalone_page(page, lang) for page in self.pages for lang in LANGS]
+
+    def _standalone_page(self, page: Page, lang: Lang) -> Job:
+        def url_in(other: Lang) -> str:
+            return self.urls.page(other, page.slug)
+
+        def body() -> dict[str, object]:
+            return {"body": self.views.markdown(page.origin, "body")(page.body.get(lang), lang)}
+
+        return self._page(
+            "page.html",
+            url_in(lang),
+            url_in,
+            lang,
+            "page",
+            page.title.get(lang),
+            page.origin.path,
+            page.description.get(lang),
+            made_from=(page,),
+            lazy=body,
+        )
 
     def groups(self, catalog: Catalog) -> list[Group]:
         """The issues' own pages, in groups the build renders or skips as a whole."""
