@@ -47,3 +47,15 @@ def test_site_yaml_errors_point_too(project: Project, capsys: pytest.CaptureFixt
         "     | ^",
         "  hint: this line is indented with a tab (shown as →); YAML indents with spaces only: replace the tab with spaces",
     ]
+
+
+def test_check_json_gives_the_excerpt_as_a_field(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    project.write("2023-11-13.md", "---\nweek: 2023-11-13\npapers:\n\t- title: x\n---\n")
+    assert main(["check", "--format", "json"]) == 1
+    (error,) = json.loads(capsys.readouterr().out)["errors"]
+    assert error["text"] == (
+        "content/issues/2023-11-13.md:4:1: YAML syntax error: found character '\\t' that cannot start any token"
+    )
+    assert error["excerpt"].splitlines()[:2] == ["  4 | →- title: x", "    | ^"]
