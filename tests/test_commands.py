@@ -148,7 +148,19 @@ def test_quiet_on_a_terminal_and_when_piped(project: Project) -> None:
 
 # --- help -----------------------------------------------------------------------------------------
 
-COMMANDS = ["build", "new", "check", "serve", "import", "import post", "import list"]
+COMMANDS = [
+    "build",
+    "new",
+    "check",
+    "serve",
+    "import",
+    "import post",
+    "import list",
+    "translate",
+    "reviewed",
+    "export",
+    "export post",
+]
 
 
 def help_of(command: str, capsys: pytest.CaptureFixture[str]) -> str:

@@ -291,6 +291,6 @@ def run(args: argparse.Namespace) -> int:
         f"checked {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
         f"{count(len(result.errors), 'error')}, {count(len(result.warnings), 'warning')}"
         + (" (--strict: warnings fail)" if args.strict and result.warnings else "")
-        + (f"; {_count(result.unreviewed, 'machine-translated field')} not yet reviewed" if result.unreviewed else "")
+        + (f"; {count(result.unreviewed, 'machine-translated field')} not yet reviewed" if result.unreviewed else "")
     )
     return code

@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 from .editorfiles import is_editor_file
 from .errors import DigestError, Problem, display_path
-from .load import _split_intro as split_languages
+from .load import split_intro as split_languages
 from .model import Bilingual, Origin
 from .schema import Reader
 from .source import SourceFile, format_field, read_source
