@@ -38,6 +38,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_catalog, parse_issue
 from .model import Issue, IssueHead
+from .progress import Progress, silent
 from .render import (
     GROUP_TEMPLATES,
     STRINGS_FILE,
@@ -95,7 +96,12 @@ class Task:
 
 
 def build(
-    config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None, search: bool = True
+    config: SiteConfig,
+    *,
+    cache: bool | Session = True,
+    processes: int | None = None,
+    search: bool = True,
+    progress: Progress = silent,
 ) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
@@ -105,14 +111,15 @@ def build(
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
     validated like everything else, then left out unless ``config.drafts``. ``search=False``
     leaves the search index as it was (``serve`` shows the new pages first, then indexes them
-    with a second build: the cache remembers that the index is behind)."""
+    with a second build: the cache remembers that the index is behind). ``progress`` is told as
+    each stage ends (see progress.py)."""
     # Loading makes many objects that live as long as the build: the cycle collector's passes over
     # them cost up to a third of a rebuild and free nothing. So it is off while loading, and what
     # was loaded is then frozen out of its sight (rendering makes garbage it must still collect).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, cache, processes, collecting, search)
+        return _build(config, cache, processes, collecting, search, progress)
     finally:
         gc.unfreeze()
         if collecting:
@@ -120,7 +127,12 @@ def build(
 
 
 def _build(
-    config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool, search: bool
+    config: SiteConfig,
+    cache: bool | Session,
+    processes: int | None,
+    collecting: bool,
+    search: bool,
+    progress: Progress,
 ) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
@@ -164,6 +176,7 @@ def _build(
     parsed: dict[tuple[str, str], Issue] = {}
     everything = load_catalog(config.content_dir, {k: v.digest for k, v in inputs.items()}, detail.heads, parsed)  # type: ignore[arg-type]
     memo.update(parsed)
+    progress("loaded", len(everything.issues))
     left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
     catalog = everything if config.drafts else everything.published()
     renderer = Renderer(
@@ -186,7 +199,11 @@ def _build(
     digest = Digester()
     # Site-wide inputs: config, static files, UI strings. Templates count only for the files that use them.
     strings = config.templates_dir / STRINGS_FILE
-    templates_prefix, content_prefix = os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "")
+    # Issues count only for their own pages; standalone pages (content/pages) are in every page's navigation.
+    templates_prefix, content_prefix = (
+        os.path.join(config.templates_dir, ""),
+        os.path.join(config.content_dir, "issues", ""),
+    )
     site = digest(
         code_digest(),
         settings,
@@ -261,8 +278,10 @@ def _build(
     gc.freeze()
     if collecting:
         gc.enable()
+    progress("rendering", sum(task.weight for task in tasks))
     done = render_tasks(renderer, tasks, processes)
     made: dict[str, bytes] = {str(path): data for files, _, _ in done for path, data in files}
+    progress("rendered", len(made))
 
     index = IndexUpdate(_indexed(groups, group_paths), made, detail.search if intact else SearchState(), output, search)
     if index.manifest is not None and not (intact and _same_bytes(output, *index.manifest)):
@@ -278,6 +297,9 @@ def _build(
     else:
         write_site_from({PurePosixPath(p): data for p, data in changed.items()}, output, index.make)
     planned.update(index.files_made)
+    if index.files_made:
+        progress("indexed", index.pages)
+    progress("written", len(changed) + len(index.files_made))
 
     # What this build leaves for the next one.
     new_detail = Detail(heads=heads, search=index.state, closures=(templates_state, found))  # type: ignore[arg-type]
