@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from digestgen.check import check, tag_key
+from digestgen.check import check
 from digestgen.cli import main
+from digestgen.tags import tag_key
 from helpers import Project, issue_text, paper
 
 
@@ -179,15 +181,15 @@ def test_render_warnings_are_included(project: Project, monkeypatch: pytest.Monk
     from digestgen.errors import Problem
     from digestgen.render import Renderer
 
-    original = Renderer.render
+    original = Renderer.group_jobs
 
-    def render(self: Renderer, content: object) -> object:
+    def group_jobs(self: Renderer, *args: Any) -> Any:
         self.warnings.append(
             Problem("content/issues/2023-11-13.md", 9, 1, "papers[0].summary.en", "bad math", warning=True)
         )
-        return original(self, content)  # type: ignore[arg-type]
+        return original(self, *args)
 
-    monkeypatch.setattr(Renderer, "render", render)
+    monkeypatch.setattr(Renderer, "group_jobs", group_jobs)
     clean_issue(project)
     assert warnings(project) == ["content/issues/2023-11-13.md:9:1: papers[0].summary.en: warning: bad math"]
 

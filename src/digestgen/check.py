@@ -17,11 +17,12 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_content
-from .markdown import plain
+from .markdown import Markdown, plain
 from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
-from .render import Renderer, load_assets
+from .options import add_build_arguments, config_from_args, count
+from .plan import render_site
 from .source import format_field, read_source
-from .urls import Urls
+from .tags import tag_key
 
 JSON_VERSION = 1
 _TAG = re.compile(r"<[^>]*>")
@@ -45,16 +46,14 @@ def check(config: SiteConfig) -> CheckResult:
     """Everything ``build`` would report, plus content warnings; nothing is written."""
     try:
         content = load_content(config.content_dir)
-        renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
-        renderer.render(content)  # drafts too: they will be published one day
+        rendered = list(render_site(config, content).warnings)  # drafts too: they will be published one day
     except DigestError as exc:
         return CheckResult(errors=tuple(exc.problems), warnings=())
-    rendered = list(renderer.warnings)
     warnings = [
         *rendered,
         *content_warnings(content),
         *unquoted_scalars(content),
-        *_rendered_leftovers(content, renderer, rendered),
+        *_rendered_leftovers(content, Markdown(), rendered),
     ]
     unique = sorted(set(warnings), key=Problem.sort_key)
     return CheckResult((), tuple(unique), len(content.issues), len(content.papers))
@@ -144,12 +143,9 @@ def _repeated_papers(content: Content) -> Iterator[Problem]:
             seen.setdefault(key, (issue, paper))
 
 
-def tag_key(tag: str) -> str:
-    """'L L M', 'llm', 'LLM' → 'llm'; 'retrieval-augmented' and 'retrieval augmented' meet too."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", tag).casefold())
-
-
 def _near_duplicate_tags(content: Content) -> Iterator[Problem]:
+    """Spellings of one tag (one key: tags.tag_key, as the tag pages) that differ: the site shows
+    one of them everywhere, so the others are worth writing the same way."""
     spellings: dict[str, dict[str, list[Paper]]] = {}
     for _, paper in content.papers:
         for tag in paper.tags:
@@ -200,7 +196,7 @@ def _value_at(data: object, path: tuple[str | int, ...]) -> object:
     return data
 
 
-def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Problem]) -> Iterator[Problem]:
+def _rendered_leftovers(content: Content, md: Markdown, rendered: list[Problem]) -> Iterator[Problem]:
     """Shortcodes and LaTeX still visible after rendering (the reader would see ``:smile:``)."""
     already = {(p.path, p.field) for p in rendered}
     for issue in content.issues:
@@ -208,7 +204,7 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
             for lang in LANGS:
                 if not text.get(lang):
                     continue
-                html = renderer.views.md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
+                html = md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
                 visible = Markup(_TAG.sub(" ", str(html))).unescape()
                 field = f"{name}.{lang}"
                 for code in sorted(set(_SHORTCODE.findall(visible))):
@@ -227,8 +223,6 @@ def problem_json(problem: Problem) -> dict[str, object]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
     cmd = commands.add_parser(
         "check",
         help="validate all content (drafts too) without writing anything",
@@ -241,8 +235,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import _count, config_from_args
-
     try:
         result = check(config_from_args(args))
     except DigestError as exc:  # site.yaml itself is broken: still the promised output format
@@ -268,8 +260,8 @@ def run(args: argparse.Namespace) -> int:
     for problem in (*result.errors, *result.warnings):
         print(problem, file=sys.stderr)
     print(
-        f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
-        f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
+        f"checked {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
+        f"{count(len(result.errors), 'error')}, {count(len(result.warnings), 'warning')}"
         + (" (--strict: warnings fail)" if args.strict and result.warnings else "")
     )
     return code

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from . import __version__
+from . import __version__, check, scaffold, serve
 from .build import build
-from .config import CONFIG_NAME, load_config
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
-from .schema import is_http_url
+from .options import add_build_arguments, config_from_args, count
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,39 +27,10 @@ def _parser() -> argparse.ArgumentParser:
         help="ignore the build cache: make and write every file (puts right an output folder edited by hand)",
     )
     build_cmd.set_defaults(run=run_build)
-    from . import check, scaffold, serve  # each command's module adds its own subcommand
-
-    for command in (scaffold, check, serve):
+    for command in (scaffold, check, serve):  # each command's module adds its own subcommand
         command.register(commands)
     add_import_command(commands)
     return parser
-
-
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help=f"site settings (default: ./{CONFIG_NAME})"
-    )
-    parser.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
-    parser.add_argument("--output", type=Path, help="output folder (default: _site/ beside the config)")
-    parser.add_argument("--base-url", help="absolute base URL, e.g. https://example.org/digest/")
-
-
-def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    config = load_config(args.config)
-    changes: dict[str, object] = {}
-    if args.content:
-        changes["content_dir"] = args.content.resolve()
-    if args.output:
-        changes["output_dir"] = args.output.resolve()
-    if args.base_url:
-        if not is_http_url(args.base_url):
-            from .errors import Problem
-
-            raise DigestError(
-                Problem("--base-url", None, None, "", f"must be an absolute http(s) URL, not {args.base_url!r}")
-            )
-        changes["base_url"] = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
-    return config.override(**changes)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -69,22 +38,18 @@ def run_build(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(
-        f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
-        f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
-        f"(search index: {_count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
+        f"built {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
+        f"{count(result.pages, 'page')}, {count(result.files, 'file')} in {result.seconds:.2f} s "
+        f"(search index: {count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
         f"({result.rendered} rendered, {result.written} written{f', {result.removed} removed' if result.removed else ''}) "
         f"→ {display_path(result.output)}/"
     )
     if result.drafts_left_out:
         print(
-            f"left out {_count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
+            f"left out {count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
             f"{', '.join(result.drafts_left_out)}"
         )
     return 0
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(
-            f"{_count(len(exc.problems), 'error')}; nothing was written, the previous site is unchanged.",
+            f"{count(len(exc.problems), 'error')}; nothing was written, the previous site is unchanged.",
             file=sys.stderr,
         )
         return 1

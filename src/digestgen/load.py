@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
@@ -12,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from .cache import hash_file
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
 from .schema import Reader
@@ -59,7 +59,7 @@ def load_catalog(
     for path in paths:
         # display_path resolves each path, which costs more than the rest of an unchanged file's load
         shown = display_path(path) if path.is_symlink() else f"{folder}/{path.name}"
-        digest = digests.get(str(path)) or file_hash(path)
+        digest = digests.get(str(path)) or hash_file(path)
         head = heads.get((shown, digest))
         if head is None:
             try:
@@ -106,24 +106,10 @@ def _ignored(name: str) -> bool:
 def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:
     if memo is None:
         return parse_issue(read_source(path))
-    key = (display_path(path), file_hash(path))
+    key = (display_path(path), hash_file(path))
     if key not in memo:
         memo[key] = parse_issue(read_source(path))
     return memo[key]
-
-
-def issue_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """``issue_digest`` of a file's bytes, read in pieces: a huge file (refused by read_source) must
-    not be held in memory whole just to be fingerprinted."""
-    h = hashlib.blake2b(digest_size=20)
-    with path.open("rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            h.update(piece)
-    return h.hexdigest()
 
 
 def parse_issue(source: SourceFile) -> Issue:

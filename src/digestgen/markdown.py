@@ -132,7 +132,7 @@ class Deferred:
     fingerprints pages by the files their views come from, never by the views."""
 
     text: str
-    render: Callable[[str], Markup] = field(compare=False, repr=False, metadata={"fingerprint": False})
+    render: Callable[[str], Markup] = field(compare=False, repr=False)
 
     def __html__(self) -> Markup:
         return self.render(self.text)

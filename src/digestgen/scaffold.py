@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import DigestError, Problem, display_path
+from .options import add_build_arguments, config_from_args
 
 _WEEK_FILE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -89,8 +90,6 @@ def _week(value: str) -> date:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
     cmd = commands.add_parser(
         "new",
         help="write a skeleton issue for the next week (or --week)",
@@ -105,8 +104,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
-
     path = new_issue(config_from_args(args).content_dir, args.week)
     print(f"wrote {display_path(path)}")
     return 0

@@ -32,6 +32,7 @@ from .build import BuildResult, build
 from .cache import Session
 from .config import SiteConfig
 from .errors import DigestError, Problem
+from .options import add_build_arguments, config_from_args
 
 CONTROL = "/__digestgen/"
 """Server-only URLs (status and the reload script), outside any site subpath."""
@@ -328,8 +329,6 @@ class Server:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
     cmd = commands.add_parser(
         "serve",
         help="serve the site on localhost, rebuild on changes, reload open pages",
@@ -348,8 +347,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
-
     server = Server(lambda: config_from_args(args), args.host, args.port, args.drafts)
     server.start()
     print(f"serving {server.url} (Ctrl+C to stop); watching {', '.join(p.name for p in server.watch)}", flush=True)

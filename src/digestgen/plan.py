@@ -1,0 +1,149 @@
+"""Plan stage: every file of the site, decided before anything is rendered or written — its path
+(from urls.py), what it is made from and how to make it — and checked: two outputs on one path, an
+output where another needs a folder, or a paper id that is also one of the page's own HTML ids,
+is an error naming the content file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import DigestError, Problem, Where
+from .exports import exports, papers_json_fragment
+from .jobs import Group, Job, Output
+from .model import LANGS, Catalog, Content, Issue, IssueHead, PaperHead
+from .render import Renderer, load_assets
+from .tags import Tag, tag_slug
+from .templates import PageId, page_ids
+from .urls import Urls, check_unique_paths, paths_clash
+
+SEARCH_FOLDER = "pagefind"
+"""The search index's folder (its files are known only once Pagefind has run): no page may be there."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every file of the site, planned: what the stale, render and write stages work from."""
+
+    renderer: Renderer
+    catalog: Catalog
+    """The issues that are published (drafts too, with ``--drafts``)."""
+    tags: tuple[Tag, ...]
+    jobs: tuple[Job, ...]
+    """Every file but the issues' own pages: static files, lists, tag pages, exports."""
+    groups: tuple[Group, ...]
+    """The issues' own pages, rendered or skipped an issue (and a template) at a time."""
+    group_paths: Mapping[str, tuple[str, ...]]
+    """The files of each group, by its name."""
+    full: Callable[[IssueHead], Issue]
+    """The whole issue of a head."""
+    warnings: tuple[Problem, ...]
+    """About the content as a whole (tags spelled nearly alike), found while planning."""
+    paths: frozenset[str]
+    """Every file the plan makes (the search index's are known once it is made)."""
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for job in self.jobs if job.path.suffix == ".html") + sum(map(len, self.group_paths.values()))
+
+    def indexed(self) -> list[str]:
+        """The pages the search index is made from: every paper page, in both editions."""
+        return [path for group in self.groups if group.part == "papers" for path in self.group_paths[group.name]]
+
+
+def plan_site(
+    config: SiteConfig,
+    catalog: Catalog,
+    full: Callable[[IssueHead], Issue],
+    bytecode: jinja2.BytecodeCache | None = None,
+) -> Plan:
+    """Plan every file of ``catalog``'s site; raise DigestError if two of them clash."""
+    renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)), bytecode)
+    tags = renderer.prepare(catalog)
+    warnings = tuple(renderer.warnings)
+    check_page_ids(catalog, page_ids(config.templates_dir))
+    fragment: Callable[[IssueHead], bytes] = lambda head: papers_json_fragment(renderer, full(head))  # noqa: E731
+    jobs = (*renderer.site_jobs(catalog, tags), *exports(renderer, catalog, tags, full, fragment))
+    groups = tuple(renderer.groups(catalog))
+    group_paths = {group.name: tuple(renderer.group_paths(group)) for group in groups}
+    paths = [str(job.path) for job in jobs]
+    for group in groups:
+        paths += group_paths[group.name]
+    plan = Plan(renderer, catalog, tags, jobs, groups, group_paths, full, warnings, frozenset(paths))
+    if paths_clash([*paths, SEARCH_FOLDER]):  # every output path once, none where another needs a folder
+        check_unique_paths([*_owners(plan), (SEARCH_FOLDER, Where("the search index"))])
+    return plan
+
+
+def _owners(plan: Plan) -> list[tuple[str, Where | str]]:
+    """Each planned path and what decided it: a job's owner, a paper's id, an issue's week."""
+    found: list[tuple[str, Where | str]] = [(str(job.path), job.at or job.owner) for job in plan.jobs]
+    for group in plan.groups:
+        head = group.head
+        if group.part == "issue":
+            where = Where(head.path, head.week_line, "week", f"issue {head.key!r}")
+            found += [(path, where) for path in plan.group_paths[group.name]]
+            continue
+        sources = [_paper_source(paper) for _ in LANGS for paper in head.papers]  # group_paths' order
+        found += list(zip(plan.group_paths[group.name], sources, strict=True))
+    return found
+
+
+def _paper_source(paper: PaperHead) -> Where:
+    return Where(paper.path, paper.id_line, f"{paper.field}.id", f"paper {paper.id!r}", "choose another id")
+
+
+def check_page_ids(catalog: Catalog, ids: tuple[PageId, ...]) -> None:
+    """A paper's id is the HTML id of its entry on its issue's page (its URL's ``#fragment``): one
+    that is also an id the templates give the page (``main``, ``toc-heading``, or another paper's
+    ``<id>-title``) would make links land in the wrong place. Refused rather than renamed: anchors
+    are part of published URLs."""
+    own = [i for i in ids if i.holes == ("paper.id",) and i.parts == ("", "")]  # the paper's own id
+    per_paper = [i for i in ids if i.holes == ("paper.id",) and i not in own]
+    per_issue = [i for i in ids if "paper.id" not in i.holes]
+    problems = []
+    for head in catalog.issues:
+        taken = {text: i.where for i in per_issue if (text := i.fill({"issue.key": head.key})) is not None}
+        papers = {paper.id for paper in head.papers}
+        for paper in head.papers:
+            # Written as "is it <prefix><another id><suffix>?": a rebuild checks every paper.
+            where = taken.get(paper.id) or next(
+                (i.where for i in per_paper if _fills(i, paper.id, papers)),
+                None,
+            )
+            if where is not None:
+                problems.append(_paper_source(paper).problem(f"{paper.id!r} is also an HTML id the page has ({where})"))
+    if problems:
+        raise DigestError(problems)
+
+
+def _fills(page_id: PageId, text: str, values: set[str]) -> bool:
+    """Is ``text`` what ``page_id`` (one hole) writes for one of ``values``?"""
+    prefix, suffix = page_id.parts
+    middle = text[len(prefix) : len(text) - len(suffix)]
+    return (
+        len(text) > len(prefix) + len(suffix) and text.startswith(prefix) and text.endswith(suffix) and middle in values
+    )
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every file of a site, made in memory, and the warnings raised while planning and making them."""
+
+    files: tuple[Output, ...]
+    warnings: tuple[Problem, ...]
+
+
+def render_site(config: SiteConfig, content: Content) -> Site:
+    """Every file of ``content``'s site, made in memory (nothing written): what ``check`` renders."""
+    catalog = content.catalog(tag_slug)
+    issues = {head.key: issue for head, issue in zip(catalog.issues, content.issues, strict=True)}
+    plan = plan_site(config, catalog, lambda head: issues[head.key])
+    jobs = list(plan.jobs)
+    for group in plan.groups:
+        jobs += plan.renderer.group_jobs(group, issues[group.head.key])
+    files = tuple(Output(job.path, job.make(), job.owner) for job in jobs)
+    return Site(files, tuple(plan.renderer.warnings))
