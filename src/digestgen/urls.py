@@ -146,7 +146,9 @@ def check_unique_paths(planned: Iterable[tuple[PurePosixPath | str, Where | str]
     for path, owner in entries:
         for folder in _parents(path):
             if folder in owners:
-                problems.append(owner.problem(f"would write {path}, but {folder} is a file of {owners[folder]}"))
+                problems.append(
+                    owner.problem(f"would write {path}, but {folder} is already a file of the site ({owners[folder]})")
+                )
     raise DigestError(problems)
 
 
