@@ -257,8 +257,9 @@ def _papers_json_task(plan: Plan, job: Job, last: LastBuild) -> Task:
         def fragment(head: IssueHead) -> bytes | memoryview:
             source = (head.path, head.digest, names, r.config.base_url)
             start, length = previous.get(source, (0, -1))
-            data = old[start : start + length] if length >= 0 and start + length <= len(old) else None
-            data = papers_json_fragment(r, plan.full(head)) if data is None else data
+            data: bytes | memoryview = old[start : start + length]
+            if length < 0 or len(data) != length:  # not in the last build's file (or the file is not)
+                data = papers_json_fragment(r, plan.full(head))
             layout.append((source, len(data)))
             return data
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path, PurePath
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import SiteConfig
@@ -43,11 +43,13 @@ mtime tick, so its stat is not trusted: its bytes are hashed instead (git's "rac
 
 
 # Origin.lines and config mappings are read-only views; pickle them as plain dicts.
-def _read_only(items: dict[object, object]) -> MappingProxyType[object, object]:
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(items)
 
 
-def _reduce_read_only(mapping: MappingProxyType[object, object]) -> tuple[object, tuple[dict[object, object]]]:
+def _reduce_read_only(
+    mapping: MappingProxyType[Any, Any],
+) -> tuple[Callable[..., MappingProxyType[Any, Any]], tuple[Any]]:
     return (_read_only, (dict(mapping),))
 
 
@@ -110,9 +112,15 @@ class Digester:
         return b"m" + digest
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    """A dataclass's field names, looked up once per class (dataclasses.fields is slow)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def file_digest(data: bytes) -> str:
@@ -310,9 +318,10 @@ def _read(path: Path) -> object | None:
     if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
         return None
     try:
-        return pickle.loads(payload)
-    except Exception:
+        value: object = pickle.loads(payload)
+    except Exception:  # a cache from another version, or damaged: the build starts afresh
         return None
+    return value
 
 
 def _write(path: Path, value: object) -> None:

@@ -189,10 +189,12 @@ def unquoted_scalars(content: Content) -> Iterator[Problem]:
 
 def _value_at(data: object, path: tuple[str | int, ...]) -> object:
     for part in path:
-        try:
-            data = data[part]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
+        if isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+            continue
+        if not (isinstance(data, dict) and part in data):
             return None
+        data = data[part]
     return data
 
 
@@ -222,7 +224,7 @@ def problem_json(problem: Problem) -> dict[str, object]:
     return data
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = commands.add_parser(
         "check",
         help="validate all content (drafts too) without writing anything",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
 from .jobs import Job
@@ -54,18 +55,21 @@ def feeds(r: Renderer, catalog: Catalog, full: Full) -> list[Job]:
     ]
     for lang in LANGS:
         rss_url, atom_url = u.edition_feed(lang), u.edition_atom(lang)
-        made.append(
-            (rss_url, ("rss", lang), lambda lang=lang, url=rss_url: rss(feed_info(r, lang, url, "rss"), per_lang(lang)))
-        )
-        made.append(
-            (
-                atom_url,
-                ("atom", lang),
-                lambda lang=lang, url=atom_url: atom(feed_info(r, lang, url, "atom"), per_lang(lang)),
-            )
-        )
+        made.append((rss_url, ("rss", lang), partial(_edition_feed, rss, r, lang, rss_url, "rss", per_lang)))
+        made.append((atom_url, ("atom", lang), partial(_edition_feed, atom, r, lang, atom_url, "atom", per_lang)))
     key = _feeds_key(r, catalog)
     return [Job(u.output_path(url), "feeds", (*kind, key), make, ("feed_item.html",)) for url, kind, make in made]
+
+
+def _edition_feed(
+    write: Callable[[FeedInfo, list[FeedItem]], bytes],
+    r: Renderer,
+    lang: Lang,
+    url: str,
+    kind: str,
+    items: Callable[[Lang], list[FeedItem]],
+) -> bytes:
+    return write(feed_info(r, lang, url, kind), items(lang))
 
 
 def _feeds_key(r: Renderer, catalog: Catalog) -> tuple[object, ...]:
@@ -152,13 +156,10 @@ def sitemap_entries(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> lis
     pages: list[tuple[str, Callable[[Lang], str], str]] = [(u.landing(), u.home, "landing")]
     for lang in LANGS:
         pages += [(u.home(lang), u.home, "home"), (u.papers(lang), u.papers, "papers"), (u.tags(lang), u.tags, "tags")]
-        pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
+        pages += [(u.tag(lang, tag.slug), partial(u.tag, slug=tag.slug), "tag") for tag in tags]
         for head in catalog.issues:
-            pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
-            pages += [
-                (u.paper(lang, paper.id), lambda other, pid=paper.id: u.paper(other, pid), "paper")
-                for paper in head.papers
-            ]
+            pages.append((u.issue(lang, head.key), partial(u.issue, week=head.key), "issue"))
+            pages += [(u.paper(lang, paper.id), partial(u.paper, paper_id=paper.id), "paper") for paper in head.papers]
     return [SitemapEntry(u.absolute(url), r.alternates(url_in, kind)) for url, url_in, kind in pages]
 
 

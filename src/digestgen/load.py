@@ -234,7 +234,7 @@ def _parse_paper(
     raw_links = r.get(path + ("links",))
     labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
     if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
-        for label in r.get(path + ("links",)):  # type: ignore[union-attr]
+        for label in labels:
             url = r.url(path + ("links", label), required=True)
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
                 r.error(

@@ -16,12 +16,10 @@ from .exports import exports, papers_json_fragment
 from .jobs import Group, Job, Output
 from .model import LANGS, Catalog, Content, Issue, IssueHead, PaperHead
 from .render import Renderer, load_assets
+from .search import INDEX_DIR
 from .tags import Tag, tag_slug
 from .templates import PageId, page_ids
 from .urls import Urls, check_unique_paths, paths_clash
-
-SEARCH_FOLDER = "pagefind"
-"""The search index's folder (its files are known only once Pagefind has run): no page may be there."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +71,10 @@ def plan_site(
     for group in groups:
         paths += group_paths[group.name]
     plan = Plan(renderer, catalog, tags, jobs, groups, group_paths, full, warnings, frozenset(paths))
-    if paths_clash([*paths, SEARCH_FOLDER]):  # every output path once, none where another needs a folder
-        check_unique_paths([*_owners(plan), (SEARCH_FOLDER, Where("the search index"))])
+    # Every output path once, none where another needs a folder; the search index's folder too
+    # (its files are known only once Pagefind has run).
+    if paths_clash([*paths, INDEX_DIR]):
+        check_unique_paths([*_owners(plan), (INDEX_DIR, Where("the search index"))])
     return plan
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 import jinja2
 import jinja2.runtime
+from markupsafe import Markup
 
 from .config import SiteConfig
 from .errors import Problem, Where, display_path
@@ -128,7 +130,7 @@ class Renderer:
 
     def site_jobs(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[Job]:
         """Static files and every page that lists issues, papers or tags (made from heads only)."""
-        jobs = [Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files]
+        jobs = [Job(a.path, a.owner, (a.data,), partial(_same, a.data), ()) for a in self.assets.files]
         listed = b"".join(head.listed for head in catalog.issues)  # what the lists show, fingerprinted
         jobs.append(
             self._page(
@@ -195,7 +197,7 @@ class Renderer:
                     self._page(
                         "issue.html",
                         view.url,
-                        lambda other, key=issue.key: self.urls.issue(other, key),
+                        partial(self.urls.issue, week=issue.key),
                         lang,
                         "issue",
                         view.title,
@@ -210,10 +212,10 @@ class Renderer:
                     self._page(
                         "paper.html",
                         paper.url,
-                        lambda other, pid=paper.id: self.urls.paper(other, pid),
+                        partial(self.urls.paper, paper_id=paper.id),
                         lang,
                         "paper",
-                        paper.title.main.html.unescape(),
+                        Markup(paper.title.main.html).unescape(),  # a title is plain text (Markup)
                         issue.origin.path,
                         description=paper.description,
                         paper=paper,
@@ -256,18 +258,21 @@ class Renderer:
                     self._page(
                         "tag.html",
                         self.urls.tag(lang, tag.slug),
-                        lambda other, slug=tag.slug: self.urls.tag(other, slug),
+                        partial(self.urls.tag, slug=tag.slug),
                         lang,
                         "tag",
                         f"{self.strings[lang]['tag']}: {tag.name}",
                         f"tag {tag.name!r}",
                         description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
                         made_from=(tag.slug, tag.name, listed[tag.slug]),
-                        lazy=lambda lang=lang, tag=tag: {"tag": self.views.tag(lang, tag)},
+                        lazy=partial(self._tag_context, lang, tag),
                         at=_tag_source(tag),
                     )
                 )
         return outputs
+
+    def _tag_context(self, lang: Lang, tag: Tag) -> dict[str, object]:
+        return {"tag": self.views.tag(lang, tag)}
 
     def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
         other: Lang = "en" if lang == "ko" else "ko"
@@ -370,6 +375,10 @@ class Renderer:
     def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
         """``names`` and every template they pull in (see templates.template_closure)."""
         return template_closure(self.env, names)
+
+
+def _same(data: bytes) -> bytes:
+    return data
 
 
 def _tag_source(tag: Tag) -> Where:

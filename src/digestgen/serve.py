@@ -20,6 +20,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -160,8 +161,13 @@ def _watch_groups(paths: list[Path]) -> list[tuple[list[Path], bool, Callable[[w
     if folders:
         groups.append((folders, True, None))
     for file in (p for p in paths if not p.is_dir()):
-        groups.append(([file.parent], False, lambda _change, path, name=file.name: Path(path).name == name))
+        groups.append(([file.parent], False, partial(_named, file.name)))
     return groups
+
+
+def _named(name: str, _change: watchfiles.Change, path: str) -> bool:
+    """A watch filter: changes to the file called ``name`` only."""
+    return Path(path).name == name
 
 
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
@@ -328,7 +334,7 @@ class Server:
         self.site.close()
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = commands.add_parser(
         "serve",
         help="serve the site on localhost, rebuild on changes, reload open pages",

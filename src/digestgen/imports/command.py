@@ -25,7 +25,7 @@ from .post import read_post
 from .weekly_list import read_list
 
 
-def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("import", help="turn community posts or the English weekly list into issue files")
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
     post = kinds.add_parser("post", help="community posts (text copied from the forum); '-' reads stdin")
