@@ -121,6 +121,27 @@ def parse_issue(source: SourceFile) -> Issue:
         )
     if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
         raise DigestError(r.problems)
+    week, week_end = _weeks(r, source)
+    papers = _papers(r, source)
+    intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
+    issue = Issue(
+        week=week,
+        week_end=week_end,
+        title=_issue_title(r.bilingual(("title",)), week, week_end),
+        intro=Bilingual(ko=intro_ko, en=intro_en),
+        notice=r.bilingual(("notice",)),
+        source=r.url(("source",)),
+        papers=tuple(papers),
+        draft=r.boolean(("draft",)),
+        origin=_issue_origin(r, source, intro_lines),
+    )
+    if r.problems:
+        raise DigestError(r.problems)
+    return issue
+
+
+def _weeks(r: Reader, source: SourceFile) -> tuple[date, date]:
+    """``week`` (which names the file) and ``week_end``; problems go to ``r``."""
     week = r.date(("week",))  # required: checked by mapping() above
     week_end = r.date(("week_end",))
     if week and source.path.stem != week.isoformat():
@@ -139,8 +160,11 @@ def parse_issue(source: SourceFile) -> Issue:
     if week and week_end and week_end < week:
         r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
     week = week or date.min
-    week_end = week_end or week + timedelta(days=6)
+    return week, week_end or week + timedelta(days=6)
 
+
+def _papers(r: Reader, source: SourceFile) -> list[Paper]:
+    """The issue's papers, each with unique id within it; problems go to ``r``."""
     papers: list[Paper] = []
     raw_papers = r.get(("papers",))
     if isinstance(raw_papers, list):
@@ -153,43 +177,24 @@ def parse_issue(source: SourceFile) -> Issue:
                 papers.append(paper)
     elif raw_papers is not None:
         r.error(("papers",), "must be a list of papers (each item starting with '- ')")
-
     seen: dict[str, int] = {}
     for index, paper in enumerate(papers):
         if paper.id in seen:
             r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
         seen.setdefault(paper.id, index)
+    return papers
 
-    intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
-    issue = Issue(
-        week=week,
-        week_end=week_end,
-        title=_issue_title(r.bilingual(("title",)), week, week_end),
-        intro=Bilingual(ko=intro_ko, en=intro_en),
-        notice=r.bilingual(("notice",)),
-        source=r.url(("source",)),
-        papers=tuple(papers),
-        draft=r.boolean(("draft",)),
-        origin=Origin(
-            source.display,
-            1,
-            MappingProxyType(
-                {
-                    **{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
-                    "intro": source.body_line,
-                }
-            ),
-            text_lines=MappingProxyType(
-                {
-                    **{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
-                    **intro_lines,
-                }
-            ),
-        ),
+
+def _issue_origin(r: Reader, source: SourceFile, intro_lines: dict[str, int]) -> Origin:
+    """Where each of the issue's own fields (not its papers') was written."""
+    lines = {format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"}
+    text_lines = {format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"}
+    return Origin(
+        source.display,
+        1,
+        MappingProxyType({**lines, "intro": source.body_line}),
+        text_lines=MappingProxyType({**text_lines, **intro_lines}),
     )
-    if r.problems:
-        raise DigestError(r.problems)
-    return issue
 
 
 def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:

@@ -171,6 +171,9 @@ def _named(name: str, _change: watchfiles.Change, path: str) -> bool:
 
 
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
+    """The request handler of a server of ``site``. (Long only because it holds the class, which
+    closes over ``site`` and ``subpath``; each of its methods is short.)"""
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "digestgen"
 
