@@ -424,7 +424,7 @@ def read_last_build(config: SiteConfig, cache: bool | Session) -> LastBuild:
     roots = [config.content_dir, config.templates_dir, config.static_dir, *filter(None, [config.config_path])]
     inputs = stat_inputs(tree_files(*roots), state.inputs, state.saved_ns)
     # The output folder is trusted to be what the last build wrote as long as its marker file is
-    # the one that build left (files edited there by hand are not looked for: see README).
+    # the one that build left (files edited there by hand are not looked for: see docs/architecture.md).
     intact = bool(state.code) and state.marker is not None and marker_stamp(output / MARKER) == state.marker
     issues = session.issues if session is not None else {}
     return LastBuild(output, store, session, bool(cache), state, inputs, settings, intact, Detail(), issues)
