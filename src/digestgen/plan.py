@@ -63,7 +63,10 @@ def plan_site(
     tags = renderer.prepare(catalog)
     warnings = tuple(renderer.warnings)
     check_page_ids(catalog, page_ids(config.templates_dir))
-    fragment: Callable[[IssueHead], bytes] = lambda head: papers_json_fragment(renderer, full(head))  # noqa: E731
+
+    def fragment(head: IssueHead) -> bytes:
+        return papers_json_fragment(renderer, full(head))
+
     jobs = (*renderer.site_jobs(catalog, tags), *exports(renderer, catalog, tags, full, fragment))
     groups = tuple(renderer.groups(catalog))
     group_paths = {group.name: tuple(renderer.group_paths(group)) for group in groups}
@@ -101,32 +104,28 @@ def check_page_ids(catalog: Catalog, ids: tuple[PageId, ...]) -> None:
     that is also an id the templates give the page (``main``, ``toc-heading``, or another paper's
     ``<id>-title``) would make links land in the wrong place. Refused rather than renamed: anchors
     are part of published URLs."""
-    own = [i for i in ids if i.holes == ("paper.id",) and i.parts == ("", "")]  # the paper's own id
-    per_paper = [i for i in ids if i.holes == ("paper.id",) and i not in own]
-    per_issue = [i for i in ids if "paper.id" not in i.holes]
+    fixed = {"".join(i.parts): i.where for i in ids if not i.holes}
+    # Ids with one hole, as (prefix, suffix, what fills the hole, where): a rebuild checks every
+    # paper, so each is matched by its ends rather than by filling it in for every paper.
+    own = ("", "")  # the paper's own id: id="{{ paper.id }}"
+    holed = [
+        (*i.parts, i.holes[0], i.where) for i in ids if len(i.holes) == 1 and (i.parts, i.holes) != (own, ("paper.id",))
+    ]
     problems = []
     for head in catalog.issues:
-        taken = {text: i.where for i in per_issue if (text := i.fill({"issue.key": head.key})) is not None}
         papers = {paper.id for paper in head.papers}
         for paper in head.papers:
-            # Written as "is it <prefix><another id><suffix>?": a rebuild checks every paper.
-            where = taken.get(paper.id) or next(
-                (i.where for i in per_paper if _fills(i, paper.id, papers)),
-                None,
-            )
+            pid = paper.id
+            where = fixed.get(pid)
+            for prefix, suffix, hole, at in holed:
+                if where is None and pid.startswith(prefix) and pid.endswith(suffix):
+                    middle = pid[len(prefix) : len(pid) - len(suffix)]
+                    if middle and (middle == head.key if hole == "issue.key" else middle in papers):
+                        where = at
             if where is not None:
-                problems.append(_paper_source(paper).problem(f"{paper.id!r} is also an HTML id the page has ({where})"))
+                problems.append(_paper_source(paper).problem(f"{pid!r} is also an HTML id the page has ({where})"))
     if problems:
         raise DigestError(problems)
-
-
-def _fills(page_id: PageId, text: str, values: set[str]) -> bool:
-    """Is ``text`` what ``page_id`` (one hole) writes for one of ``values``?"""
-    prefix, suffix = page_id.parts
-    middle = text[len(prefix) : len(text) - len(suffix)]
-    return (
-        len(text) > len(prefix) + len(suffix) and text.startswith(prefix) and text.endswith(suffix) and middle in values
-    )
 
 
 @dataclass(frozen=True)

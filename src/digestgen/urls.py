@@ -165,14 +165,11 @@ def _parents(path: str) -> list[str]:
 
 
 def _folders(files: Iterable[str]) -> set[str]:
-    """Every folder the files are in (their parents, up to the output folder)."""
+    """Every folder the files are in (their parents, up to the output folder), a level at a time:
+    the first level has a folder per page, the next few, so set comprehensions do nearly all of it."""
     folders: set[str] = set()
-    for path in files:
-        end = path.rfind("/")
-        while end > 0:
-            folder = path[:end]
-            if folder in folders:
-                break  # its own parents are there already
-            folders.add(folder)
-            end = path.rfind("/", 0, end)
+    level = {path.rpartition("/")[0] for path in files} - {""}
+    while level:
+        folders |= level
+        level = {folder.rpartition("/")[0] for folder in level} - folders - {""}
     return folders
