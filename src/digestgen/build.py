@@ -110,7 +110,7 @@ def _build(
     loaded = load(config, last)
     plan = plan_site(config, loaded.catalog, loaded.full, _bytecode(last))
     stale = find_stale(plan.jobs, plan.groups, plan.renderer.template_closure, config, last)
-    gc.freeze()
+    gc.freeze()  # what was loaded and planned lives as long as the build (see ``build``)
     if collecting:
         gc.enable()
     rendered = render(plan, stale, last, processes)
@@ -300,10 +300,13 @@ def search_index(
     Pagefind leaves the old site as it was), and only when one of them changed."""
     indexed = plan.indexed()
     detail, intact = last.detail, last.intact
-    before = [p for name, (_, paths, _) in detail.groups.items() if name.startswith("papers ") for p in paths]
     behind = intact and last.state.search_behind
     due = behind or not (
-        intact and detail.search and not any(name in changed for name in indexed) and set(indexed) == set(before)
+        intact
+        and detail.search
+        and not any(name in changed for name in indexed)
+        and set(indexed)
+        == {p for name, (_, paths, _) in detail.groups.items() if name.startswith("papers ") for p in paths}
     )
     pages = last.state.counts.search_pages if intact and last.state.counts else 0
     if not indexed:
