@@ -116,6 +116,8 @@ WRITERS = {
     "digestgen.serve": "its temporary folder of builds",
     "digestgen.scaffold": "a new content file (`digestgen new`)",
     "digestgen.imports.command": "new content files (`digestgen import`)",
+    "digestgen.translate.command": "the content files it fills in (`digestgen translate`, `reviewed`)",
+    "digestgen.forum_post": "the forum post's text file (`digestgen export post`)",
 }
 
 

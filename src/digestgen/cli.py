@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     for command in (scaffold, check, serve):  # each command's module adds its own subcommand
         command.register(commands)
     add_import_command(commands)
+    from .translate import command as translate  # adds `translate` and `reviewed`
+
+    translate.register(commands)
+    from . import forum_post  # adds `export post`
+
+    forum_post.register(commands)
     return parser
 
 

@@ -28,6 +28,8 @@ class TextView:
     lang: Lang
     pending: bool = False
     """Shown in English in the Korean edition because the Korean text is still missing."""
+    machine: bool = False
+    """Korean text machine-translated and not yet reviewed (marked on the page)."""
 
 
 @dataclass(frozen=True)
@@ -167,12 +169,12 @@ def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False
         return None
     if lang == "en":
         if text.en:
-            second = TextView(render(text.ko, "ko"), "ko") if both_ways and text.ko else None
+            second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
-        return Pair(TextView(render(text.ko, "ko"), "ko"))  # English missing: show what there is
+        return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine))  # English missing: show what there is
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
-        return Pair(TextView(render(text.ko, "ko"), "ko"), original)
+        return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
     return Pair(TextView(render(text.en, "en"), "en", pending=True))
 
 

@@ -247,7 +247,8 @@ class PostReader:
         for line in paper.stray:
             lang: Lang = "ko" if has_hangul(line.text) else "en"
             kept = self._md(line)
-            summary = replace(summary, **{lang: f"{summary.get(lang)}\n\n{kept}".strip()})
+            text = f"{summary.get(lang)}\n\n{kept}".strip()
+            summary = replace(summary, ko=text) if lang == "ko" else replace(summary, en=text)
             self.warn(
                 line.number,
                 f"{where}.summary.{lang}",
