@@ -5,7 +5,6 @@ for `check` and the tag pages."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,11 +14,7 @@ from digestgen.check import check
 from digestgen.cli import main
 from digestgen.errors import DigestError
 from digestgen.templates import page_ids
-from helpers import REPO, Project, paper
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from helpers import REPO, Project, paper, snapshot
 
 
 def id_line(project: Project, paper_id: str) -> int:
