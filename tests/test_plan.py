@@ -137,3 +137,11 @@ def test_check_and_tag_pages_agree_on_what_one_tag_is(project: Project) -> None:
     tag_pages = sorted(p.parent.name for p in (project.output / "en" / "tags").glob("*/index.html"))
     assert tag_pages == ["c", "c_2b__2b_", "llm"]
     assert "C++" in overview and "LLM" in overview
+
+
+def test_every_plan_problem_is_reported_at_once(project: Project) -> None:
+    project.add_issue(papers=[paper(1, id="index.html"), paper(2, id="main")])
+    errors = [str(e) for e in check(project.config()).errors]
+    assert len(errors) == 3, errors  # the id index.html in both editions, and the id main
+    assert sum("would write" in e for e in errors) == 2
+    assert sum("'main' is also an HTML id the page has (templates/base.html:" in e for e in errors) == 1

@@ -62,7 +62,6 @@ def plan_site(
     renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)), bytecode)
     tags = renderer.prepare(catalog)
     warnings = tuple(renderer.warnings)
-    check_page_ids(catalog, page_ids(config.templates_dir))
 
     def fragment(head: IssueHead) -> bytes:
         return papers_json_fragment(renderer, full(head))
@@ -74,10 +73,16 @@ def plan_site(
     for group in groups:
         paths += group_paths[group.name]
     plan = Plan(renderer, catalog, tags, jobs, groups, group_paths, full, warnings, frozenset(paths))
+    problems = page_id_problems(catalog, page_ids(config.templates_dir))
     # Every output path once, none where another needs a folder; the search index's folder too
     # (its files are known only once Pagefind has run).
     if paths_clash([*paths, INDEX_DIR]):
-        check_unique_paths([*_owners(plan), (INDEX_DIR, Where("the search index"))])
+        try:
+            check_unique_paths([*_owners(plan), (INDEX_DIR, Where("the search index"))])
+        except DigestError as exc:
+            problems += exc.problems
+    if problems:
+        raise DigestError(problems)  # all of them at once
     return plan
 
 
@@ -99,12 +104,15 @@ def _paper_source(paper: PaperHead) -> Where:
     return Where(paper.path, paper.id_line, f"{paper.field}.id", f"paper {paper.id!r}", "choose another id")
 
 
-def check_page_ids(catalog: Catalog, ids: tuple[PageId, ...]) -> None:
+def page_id_problems(catalog: Catalog, ids: tuple[PageId, ...]) -> list[Problem]:
     """A paper's id is the HTML id of its entry on its issue's page (its URL's ``#fragment``): one
     that is also an id the templates give the page (``main``, ``toc-heading``, or another paper's
     ``<id>-title``) would make links land in the wrong place. Refused rather than renamed: anchors
     are part of published URLs."""
-    fixed = {"".join(i.parts): i.where for i in ids if not i.holes}
+    fixed: dict[str, str] = {}
+    for page_id in ids:
+        if not page_id.holes:
+            fixed.setdefault("".join(page_id.parts), page_id.where)  # the first template that has it
     # Ids with one hole, as (prefix, suffix, what fills the hole, where): a rebuild checks every
     # paper, so each is matched by its ends rather than by filling it in for every paper.
     own = ("", "")  # the paper's own id: id="{{ paper.id }}"
@@ -124,8 +132,7 @@ def check_page_ids(catalog: Catalog, ids: tuple[PageId, ...]) -> None:
                         where = at
             if where is not None:
                 problems.append(_paper_source(paper).problem(f"{pid!r} is also an HTML id the page has ({where})"))
-    if problems:
-        raise DigestError(problems)
+    return problems
 
 
 @dataclass(frozen=True)
