@@ -42,6 +42,7 @@ from .jobs import Group, Job
 from .load import load_catalog, parse_issue
 from .model import Catalog, Issue, IssueHead
 from .plan import Plan, plan_site
+from .progress import Progress, silent
 from .search import index_pages
 from .source import read_source
 from .templates import MemoryBytecodeCache, file_bytecode_cache
@@ -73,7 +74,12 @@ class BuildResult:
 
 
 def build(
-    config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None, search: bool = True
+    config: SiteConfig,
+    *,
+    cache: bool | Session = True,
+    processes: int | None = None,
+    search: bool = True,
+    progress: Progress = silent,
 ) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
@@ -83,7 +89,8 @@ def build(
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
     validated like everything else, then left out unless ``config.drafts``. ``search=False``
     leaves the search index as it was (``serve`` shows the new pages first, then indexes them
-    with a second build: the cache remembers that the index is behind)."""
+    with a second build: the cache remembers that the index is behind). ``progress`` is told as
+    each stage ends (see progress.py)."""
     # Loading makes many objects that live as long as the build: the cycle collector's passes over
     # them cost up to a third of a rebuild and free nothing. So it is off while loading and
     # planning, and what was made then is frozen out of its sight (rendering makes garbage it must
@@ -91,7 +98,7 @@ def build(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, cache, processes, collecting, search)
+        return _build(config, cache, processes, collecting, search, progress)
     finally:
         gc.unfreeze()
         if collecting:
@@ -99,7 +106,12 @@ def build(
 
 
 def _build(
-    config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool, search: bool
+    config: SiteConfig,
+    cache: bool | Session,
+    processes: int | None,
+    collecting: bool,
+    search: bool,
+    progress: Progress,
 ) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
@@ -108,15 +120,21 @@ def _build(
         return _unchanged(last, started)
     last = with_detail(last)
     loaded = load(config, last)
+    progress("loaded", len(loaded.heads))
     plan = plan_site(config, loaded.catalog, loaded.full, _bytecode(last))
     stale = find_stale(plan.jobs, plan.groups, plan.renderer.template_closure, config, last)
     gc.freeze()  # what was loaded and planned lives as long as the build (see ``build``)
     if collecting:
         gc.enable()
+    progress("rendering", sum(len(plan.group_paths[g.name]) for g in stale.groups) + len(stale.jobs))
     rendered = render(plan, stale, last, processes)
+    progress("rendered", len(rendered.files))
     changed = changed_files(rendered.files, last.output) if last.intact else dict(rendered.files)
     index = search_index(plan, rendered.files, changed, last, search, config)
+    if index.made:
+        progress("indexed", index.pages)
     removed = write(plan, {**changed, **index.changed}, index, last)
+    progress("written", len(changed) + len(index.changed))
     state = keep_state(last, loaded, plan, stale, rendered, index)
     keep(last, state, loaded.heads)
     return BuildResult(

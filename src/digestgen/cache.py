@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import SiteConfig
+from .editorfiles import folder_files
 from .errors import Problem
 from .jobs import Group, Job
 from .model import Issue, IssueHead
@@ -142,7 +143,7 @@ def tree_files(*roots: Path) -> list[Path]:
         if root.is_file():
             files.append(root)
         elif root.is_dir():
-            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            files.extend(folder_files(root))
     return sorted(set(files))
 
 
@@ -345,7 +346,11 @@ def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: i
     current: dict[str, Stat] = {}
     for path in files:
         key = str(path)
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:  # a link to nowhere, say: loading names it; here it only counts as a change
+            current[key] = Stat(0, 0, f"unreadable: {exc.strerror}")
+            continue
         old = previous.get(key)
         if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size and st.st_mtime_ns < saved_ns - RACY_NS:
             current[key] = old
@@ -483,10 +488,11 @@ def find_stale(
 
 
 def _site_inputs(digest: Digester, last: LastBuild, config: SiteConfig) -> bytes:
-    """What every output is made from: the code, the configuration, static files, UI strings.
+    """What every output is made from: the code, the configuration, static files, UI strings, standalone pages.
     (Templates count only for the outputs that use them; content files through each output's key.)"""
     strings = str(config.templates_dir / STRINGS_FILE)
-    skipped = (os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, ""))
+    # Issues count only for their own pages; standalone pages (content/pages) are in every page's navigation.
+    skipped = (os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "issues", ""))
     return digest(
         code_digest(),
         last.settings,

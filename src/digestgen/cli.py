@@ -9,22 +9,46 @@ from . import __version__, check, scaffold, serve
 from .build import build
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
-from .options import add_build_arguments, config_from_args, count
+from .options import add_output_arguments, add_site_arguments, announce, command_parser, config_from_args, count
+from .progress import TerminalProgress, silent
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="digestgen", description="Static site generator for a bilingual weekly digest of ML papers."
+        prog="digestgen",
+        description="Static site generator for a bilingual weekly digest of ML papers. Every command\n"
+        "finds the site by its site.yaml, in the current folder or the nearest one above it.",
+        epilog="examples:\n  digestgen new          # start next week's issue\n"
+        "  digestgen serve        # preview at http://127.0.0.1:8000/, rebuilt as you edit\n"
+        "  digestgen build        # the site, into _site/\n\n"
+        "digestgen COMMAND --help says more about each command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"digestgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    build_cmd = commands.add_parser("build", help="build the site into the output folder")
-    add_build_arguments(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true", help="include issues marked draft: true")
+    build_cmd = command_parser(
+        commands,
+        "build",
+        help="build the site into the output folder",
+        description="Read and check every issue, then write the whole site (both languages, feeds, "
+        "search index) into the output folder. Nothing is written if anything is wrong: the "
+        "previous site stays as it was. Only files that changed are made and written again.",
+        examples="  digestgen build\n  digestgen build --base-url https://you.github.io/digest/ --output public",
+    )
+    add_site_arguments(build_cmd)
+    add_output_arguments(build_cmd)
+    build_cmd.add_argument(
+        "--drafts",
+        action="store_true",
+        help="also build the issues marked draft: true (to look at them, not to publish)",
+    )
     build_cmd.add_argument(
         "--clean",
         action="store_true",
-        help="ignore the build cache: make and write every file (puts right an output folder edited by hand)",
+        help="ignore the build cache and make and write every file (puts right an output folder edited by hand)",
+    )
+    build_cmd.add_argument(
+        "-q", "--quiet", action="store_true", help="print only warnings and errors (no progress, no summary)"
     )
     build_cmd.set_defaults(run=run_build)
     for command in (scaffold, check, serve):  # each command's module adds its own subcommand
@@ -40,9 +64,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args).override(drafts=args.drafts), cache=not args.clean)
+    config = config_from_args(args).override(drafts=args.drafts)
+    if not args.quiet:
+        announce(config, "Building")
+    shown = not args.quiet and sys.stdout.isatty()
+    result = build(config, cache=not args.clean, progress=TerminalProgress(sys.stdout) if shown else silent)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
+    if args.quiet:
+        return 0
     print(
         f"built {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
         f"{count(result.pages, 'page')}, {count(result.files, 'file')} in {result.seconds:.2f} s "

@@ -157,6 +157,7 @@ def sitemap_entries(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> lis
     for lang in LANGS:
         pages += [(u.home(lang), u.home, "home"), (u.papers(lang), u.papers, "papers"), (u.tags(lang), u.tags, "tags")]
         pages += [(u.tag(lang, tag.slug), partial(u.tag, slug=tag.slug), "tag") for tag in tags]
+        pages += [(u.page(lang, page.slug), partial(u.page, slug=page.slug), "page") for page in r.pages]
         for head in catalog.issues:
             pages.append((u.issue(lang, head.key), partial(u.issue, week=head.key), "issue"))
             pages += [(u.paper(lang, paper.id), partial(u.paper, paper_id=paper.id), "paper") for paper in head.papers]

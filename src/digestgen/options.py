@@ -1,39 +1,94 @@
-"""What every command's command line shares: where the site's settings, content and output are,
-and the configuration they make. The commands use it; cli.py puts the commands together."""
+"""What the commands' command lines share: finding the site (``site.yaml``, looked for from the
+current folder upwards, as git and Hugo do), its folders and output, the configuration they make,
+and help that shows examples. The commands use it; cli.py puts the commands together."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import textwrap
 from pathlib import Path
+from typing import TextIO
 
-from .config import CONFIG_NAME, SiteConfig, load_config
+from .config import CONFIG_NAME, SiteConfig, find_config, load_config
 from .errors import DigestError, Problem
 from .schema import is_http_url
 
 
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help=f"site settings (default: ./{CONFIG_NAME})"
+def command_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    description: str,
+    examples: str,
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples, laid out as written."""
+    return commands.add_parser(
+        name,
+        help=help,
+        description=textwrap.fill(description, 80),  # the raw formatter keeps the examples' layout, and this too
+        epilog=f"examples:\n{examples}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
-    parser.add_argument("--output", type=Path, help="output folder (default: _site/ beside the config)")
-    parser.add_argument("--base-url", help="absolute base URL, e.g. https://example.org/digest/")
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the site is: every command that reads it."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the site's settings (default: the {CONFIG_NAME} of this folder or the nearest folder above it)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        metavar="DIR",
+        help="read issues from this folder instead of content/ beside the settings",
+    )
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where and for which address the site is written: only ``build``."""
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write the site into this folder instead of _site/ beside the settings",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the absolute address the site will be published at, instead of base_url in the settings "
+        "(e.g. https://you.github.io/digest/)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> SiteConfig:
-    config = load_config(args.config)
+    """The settings found (or given with --config), with the command line's changes."""
+    config = load_config(args.config or find_config(Path.cwd()))
     changes: dict[str, object] = {}
     if args.content:
         changes["content_dir"] = args.content.resolve()
-    if args.output:
+    if getattr(args, "output", None):
         changes["output_dir"] = args.output.resolve()
-    if args.base_url:
-        if not is_http_url(args.base_url):
+    base_url = getattr(args, "base_url", None)
+    if base_url:
+        if not is_http_url(base_url):
             raise DigestError(
-                Problem("--base-url", None, None, "", f"must be an absolute http(s) URL, not {args.base_url!r}")
+                Problem("--base-url", None, None, "", f"must be an absolute http(s) URL, not {base_url!r}")
             )
-        changes["base_url"] = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
+        changes["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     return config.override(**changes)
+
+
+def announce(config: SiteConfig, verb: str, file: TextIO | None = None) -> None:
+    """``Building /path/to/site (site.yaml) …``: on a terminal, and whenever the settings were found
+    in a folder above the current one, so that nobody builds another site than they think."""
+    out = file or sys.stdout
+    elsewhere = config.root != Path.cwd().resolve()
+    if config.config_path is not None and (elsewhere or out.isatty()):
+        print(f"{verb} {config.root} ({config.config_path.name}) …", file=out, flush=True)
 
 
 def count(n: int, noun: str) -> str:

@@ -16,10 +16,12 @@ import jinja2.runtime
 from markupsafe import Markup
 
 from .config import SiteConfig
-from .errors import Problem, Where, display_path
+from .editorfiles import folder_files
+from .errors import DigestError, Problem, Where, display_path
 from .jobs import GROUP_TEMPLATES, Group, Job, Output
 from .markdown import Markdown
 from .model import LANGS, Catalog, Issue, Lang
+from .pages import Page, load_pages, nav_pages
 from .strings import load_strings
 from .tags import Tag, collect_tags, near_duplicate_warnings
 from .templates import make_environment, render_template, template_closure
@@ -74,6 +76,14 @@ class PageMeta:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A standalone page linked from the navigation, in one edition."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Assets:
     """Static files and the versioned URLs pages use for them."""
 
@@ -84,9 +94,14 @@ class Assets:
 def load_assets(static_dir: Path, urls: Urls) -> Assets:
     files, versioned = [], {}
     if static_dir.is_dir():
-        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        for path in folder_files(static_dir):
             name = path.relative_to(static_dir).as_posix()
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise DigestError(
+                    Problem(display_path(path), None, None, "", f"cannot read file: {exc.strerror}")
+                ) from None
             files.append(Output(PurePosixPath("static", name), data, display_path(path)))
             versioned[name] = urls.static(name, hashlib.sha256(data).hexdigest()[:10])
     return Assets(tuple(files), MappingProxyType(versioned))
@@ -108,6 +123,13 @@ class Renderer:
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
+        self.pages = load_pages(config.content_dir)
+        """Standalone pages (pages.py); they change every page's navigation, so the build counts
+        their files among the site-wide inputs."""
+        self.nav = {
+            lang: tuple(NavLink(p.title.get(lang), self.urls.page(lang, p.slug)) for p in nav_pages(self.pages))
+            for lang in LANGS
+        }
 
     def _warn(self, problem: Problem) -> None:
         if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
@@ -175,7 +197,33 @@ class Renderer:
                 )
             )
         jobs += self.tag_pages(tags)
+        jobs += self.standalone_pages()
         return jobs
+
+    def standalone_pages(self) -> list[Job]:
+        """Each standalone page (pages.py) in each edition."""
+        return [self._standalone_page(page, lang) for page in self.pages for lang in LANGS]
+
+    def _standalone_page(self, page: Page, lang: Lang) -> Job:
+        def url_in(other: Lang) -> str:
+            return self.urls.page(other, page.slug)
+
+        def body() -> dict[str, object]:
+            return {"body": self.views.markdown(page.origin, "body")(page.body.get(lang), lang)}
+
+        return self._page(
+            "page.html",
+            url_in(lang),
+            url_in,
+            lang,
+            "page",
+            page.title.get(lang),
+            page.origin.path,
+            page.description.get(lang),
+            made_from=(page,),
+            lazy=body,
+            at=Where(page.origin.path, None, "", f"page {page.slug!r}", "give the page another file name"),
+        )
 
     def groups(self, catalog: Catalog) -> list[Group]:
         """The issues' own pages, in groups the build renders or skips as a whole."""
@@ -369,7 +417,9 @@ class Renderer:
         return found[1]
 
     def render_template(self, template: str, **context: object) -> str:
-        context.update(site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once)
+        context.update(
+            site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once, nav=self.nav
+        )
         return render_template(self.env, self.config.templates_dir, template, context)
 
     def template_closure(self, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
