@@ -42,7 +42,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import DigestError, Problem, display_path
 
@@ -184,85 +184,104 @@ class SearchState:
         found = {name for _, files, _ in self.shards.values() for name in files}
         return found | {f"{INDEX_DIR}/{MANIFEST}"} if found else found
 
+    @property
+    def page_count(self) -> int:
+        """Pages in the index."""
+        return sum(count for _, _, count in self.shards.values())
+
 
 def page_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=10).digest()
 
 
-class IndexUpdate:
-    """The search index's part of one build: which shards to make again (those with a page whose
-    bytes changed, or pages added or gone), which to keep, and making them in the build's staging
-    folder before the new files go live. A shard's folder is named by a digest of its pages' bytes,
-    so a kept shard is exactly what indexing everything afresh would give."""
+@dataclass(frozen=True)
+class IndexPlan:
+    """The search index's part of one build, decided before anything is written: which shards to
+    make again (those with a page whose bytes changed, or pages added or gone) and which to keep.
+    A shard's folder is named by a digest of its pages' bytes, so a kept shard is exactly what
+    indexing everything afresh would give."""
 
-    def __init__(
-        self,
-        weeks: Mapping[str, date],
-        made: Mapping[str, bytes],
-        previous: SearchState,
-        output: Path,
-        search: bool = True,
-    ) -> None:
-        self.output, self.previous, self.searching = output, previous, search
-        digests = {path: self._digest(path, made) for path in weeks}
-        self.shards = plan_shards({path: (week, digests[path]) for path, week in weeks.items()})
-        self.due = [s for s in self.shards if previous.shards.get(s.name, ("",))[0] != s.folder]
-        self.seconds = 0.0
-        self.made: dict[str, ShardState] = {}
-        if search:
-            self.manifest = (f"{INDEX_DIR}/{MANIFEST}", manifest(self.shards)) if self.shards else None
-            kept = SearchState({s.name: previous.shards[s.name] for s in self.shards if s not in self.due})
-        else:  # the index stays as it was until a build with search
-            self.manifest, kept = None, previous
-        self.kept = kept.shards
-        self.kept_files = frozenset(kept.files() | ({self.manifest[0]} if self.manifest else set()))
+    shards: tuple[Shard, ...]
+    """Every shard of the index, newest first."""
+    due: tuple[Shard, ...]
+    """The shards to make (in the write stage's staging folder: ``make_index``)."""
+    kept: Mapping[str, ShardState]
+    """The shards that stay as the last build left them, by name."""
+    manifest: tuple[str, bytes] | None
+    """The list of shards (path in the site, bytes); None when the index is left as it was."""
+    digests: Mapping[str, bytes]
+    """A digest of every indexed page's bytes, by path."""
+    searching: bool
+    """False: a build without search, which leaves the index as it was."""
+
+    @property
+    def kept_files(self) -> frozenset[str]:
         """Files of the index that stay (the list of shards is written again if it changed)."""
-        self.digests = digests
+        return frozenset(SearchState(self.kept).files() | ({self.manifest[0]} if self.manifest else set()))
 
-    def _digest(self, path: str, made: Mapping[str, bytes]) -> bytes:
+    def state(self, made: IndexMade) -> SearchState:
+        """What the cache keeps for the next build."""
+        return SearchState({**self.kept, **made.shards}, self.digests)
+
+    def behind(self, made: IndexMade) -> bool:
+        """Some pages are not yet indexed as they are now (a build without search)."""
+        return bool(self.due) and not made.shards
+
+
+@dataclass(frozen=True)
+class IndexMade:
+    """The shards ``make_index`` made."""
+
+    shards: Mapping[str, ShardState] = field(default_factory=dict)
+    seconds: float = 0.0
+    """Time Pagefind took."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(name for _, files, _ in self.shards.values() for name in files)
+
+
+def plan_index(
+    weeks: Mapping[str, date], made: Mapping[str, bytes], previous: SearchState, output: Path, search: bool = True
+) -> IndexPlan:
+    """Plan the index of the pages ``weeks`` (path → week) given the files this build made and
+    what the last build left (``previous``; empty if its site cannot be trusted). A page not made
+    now is known by the digest the last build kept, or read from ``output``."""
+
+    def digest(path: str) -> bytes:
         if path in made:
             return page_digest(made[path])
-        known = self.previous.pages.get(path)
-        return known if known is not None else page_digest((self.output / path).read_bytes())
+        known = previous.pages.get(path)
+        return known if known is not None else page_digest((output / path).read_bytes())
 
-    def make(self, staging: Path) -> list[PurePosixPath]:
-        """Index the shards that are due, into ``staging``; returns the files made."""
-        if not (self.searching and self.due):
-            return []
-        started = time.perf_counter()
-        sources = staging / SOURCES
-        try:
-            # Each shard's pages, gathered as hard links (no bytes copied) in a folder of its own,
-            # from the staged pages (written by this build) or the output (unchanged since the last).
-            for shard in self.due:
-                for page in shard.pages:
-                    _link(
-                        staging / page if (staging / page).exists() else self.output / page, sources / shard.name / page
-                    )
-            done = index_shards(staging, sources, self.due, display_path(self.output), os.cpu_count() or 1)
-        finally:
-            shutil.rmtree(sources, ignore_errors=True)
-        self.made = {shard.name: (shard.folder, *done[shard.name]) for shard in self.due}
-        self.seconds = time.perf_counter() - started
-        return [PurePosixPath(name) for _, files, _ in self.made.values() for name in files]
+    digests = {path: digest(path) for path in weeks}
+    shards = tuple(plan_shards({path: (week, digests[path]) for path, week in weeks.items()}))
+    due = tuple(s for s in shards if previous.shards.get(s.name, ("",))[0] != s.folder)
+    if not search:  # the index stays as it was until a build with search
+        return IndexPlan(shards, due, previous.shards, None, digests, False)
+    kept = {s.name: previous.shards[s.name] for s in shards if s not in due}
+    listed = (f"{INDEX_DIR}/{MANIFEST}", manifest(shards)) if shards else None
+    return IndexPlan(shards, due, kept, listed, digests, True)
 
-    @property
-    def state(self) -> SearchState:
-        """What the cache keeps for the next build."""
-        return SearchState({**self.kept, **self.made}, self.digests)
 
-    @property
-    def behind(self) -> bool:
-        """Some pages are not yet indexed as they are now (a build without search)."""
-        return bool(self.due) and not self.made
-
-    @property
-    def pages(self) -> int:
-        return sum(count for _, _, count in self.state.shards.values())
-
-    @property
-    def files_made(self) -> tuple[str, ...]:
-        return tuple(name for _, files, _ in self.made.values() for name in files)
+def make_index(plan: IndexPlan, staging: Path, output: Path, shown: str) -> IndexMade:
+    """Index the shards that are due into ``staging`` (the write stage's staging folder, where
+    this build's changed files are), reading the pages from there or, unchanged, from ``output``."""
+    if not (plan.searching and plan.due):
+        return IndexMade()
+    started = time.perf_counter()
+    sources = staging / SOURCES
+    try:
+        # Each shard's pages, gathered as hard links (no bytes copied) in a folder of its own: a
+        # glob of every page would overflow the argument limit in a long archive.
+        for shard in plan.due:
+            for page in shard.pages:
+                _link(staging / page if (staging / page).exists() else output / page, sources / shard.name / page)
+        done = index_shards(staging, sources, plan.due, shown, os.cpu_count() or 1)
+    finally:
+        shutil.rmtree(sources, ignore_errors=True)
+    made = {shard.name: (shard.folder, *done[shard.name]) for shard in plan.due}
+    return IndexMade(made, time.perf_counter() - started)
 
 
 SOURCES = ".search-pages"
