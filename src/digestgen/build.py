@@ -152,9 +152,22 @@ def _build(
     memo = session.issues if session is not None else {}
 
     parsed: dict[tuple[str, str], Issue] = {}
-    everything = load_catalog(config.content_dir, {k: v.digest for k, v in inputs.items()}, detail.heads, parsed)  # type: ignore[arg-type]
+    broken_drafts: list[Problem] | None = None if config.drafts else []  # reported, never blocking the rest
+    everything = load_catalog(
+        config.content_dir,
+        {k: v.digest for k, v in inputs.items()},
+        detail.heads,  # type: ignore[arg-type]
+        parsed,
+        broken_drafts,
+    )
     memo.update(parsed)
-    left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
+    left_out = (
+        ()
+        if config.drafts
+        else tuple(
+            sorted({head.path for head in everything.issues if head.draft} | {p.path for p in broken_drafts or ()})
+        )
+    )
     catalog = everything if config.drafts else everything.published()
     renderer = Renderer(
         config,
@@ -162,7 +175,7 @@ def _build(
         session.templates if session is not None else file_bytecode_cache(store / "templates") if cache else None,
     )
     tags = renderer.prepare(catalog)
-    site_warnings = tuple(renderer.warnings)  # about the content as a whole, found while planning
+    site_warnings = (*renderer.warnings, *(broken_drafts or ()))  # about the content as a whole, found while planning
 
     def full(head: IssueHead) -> Issue:
         """The whole issue of a head: parsed now, kept by the session or the cache, or parsed again."""

@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -48,12 +49,16 @@ def load_catalog(
     digests: Mapping[str, str],
     heads: Mapping[tuple[str, str], IssueHead],
     parsed: dict[tuple[str, str], Issue],
+    set_aside: list[Problem] | None = None,
 ) -> Catalog:
     """Like load_content, but only files not in ``heads`` are parsed (and added to ``parsed``).
 
     ``digests`` gives each file's digest by its absolute path (the build has them from its input
-    stats); ``heads`` are the heads of files parsed by earlier builds, by (shown path, digest)."""
+    stats); ``heads`` are the heads of files parsed by earlier builds, by (shown path, digest).
+    With ``set_aside`` (a build that leaves drafts out), a draft's problems do not stop the rest:
+    they are added to it as warnings and a draft that cannot be read is left out of the catalog."""
     paths, problems = _issue_files(content_dir)
+    broken_drafts: set[str] = set()
     found: list[IssueHead] = []
     folder = display_path(content_dir / "issues")
     for path in paths:
@@ -66,14 +71,43 @@ def load_catalog(
                 issue = parse_issue(read_source(path))
             except DigestError as exc:
                 problems.extend(exc.problems)
+                if set_aside is not None and says_draft(path):
+                    broken_drafts.update(p.path for p in exc.problems)
                 continue
             parsed[(shown, digest)] = issue
             head = issue.head(digest, tag_slug)
         found.append(head)
     problems.extend(_check_unique(found))
+    if set_aside is not None:
+        drafts = broken_drafts | {head.path for head in found if head.draft}
+        set_aside.extend(as_draft_warning(p) for p in problems if p.path in drafts)
+        problems = [p for p in problems if p.path not in drafts]
     if problems:
         raise DigestError(problems)
     return Catalog(issues=tuple(sorted(found, key=lambda i: i.week, reverse=True)))
+
+
+_DRAFT_LINE = re.compile(r"^draft:\s*(?:true|True|TRUE)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def says_draft(path: Path) -> bool:
+    """Whether a file that cannot be loaded is marked ``draft: true``: from its YAML when that
+    reads, else from a line ``draft: true`` at the top level of its text."""
+    try:
+        data = read_source(path).meta.data
+    except DigestError:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return bool(_DRAFT_LINE.search(text.split("\n---", 1)[0]))
+    return isinstance(data, dict) and data.get("draft") is True
+
+
+def as_draft_warning(problem: Problem) -> Problem:
+    return replace(
+        problem, message=f"{problem.message} (a draft: left out of the site until this is fixed)", warning=True
+    )
 
 
 def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -314,7 +348,8 @@ def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
     problems: list[Problem] = []
     weeks: dict[date, Issue | IssueHead] = {}
     ids: dict[str, tuple[Issue | IssueHead, Paper | PaperHead]] = {}
-    for issue in sorted(issues, key=lambda i: i.path):
+    # Drafts come last, so that a clash between a draft and a published issue is the draft's problem.
+    for issue in sorted(issues, key=lambda i: (i.draft, i.path)):
         if issue.week in weeks:
             problems.append(
                 Problem(
