@@ -375,4 +375,35 @@ def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
                     )
                 )
             ids.setdefault(paper.id, (issue, paper))
+    return problems + _check_overlaps(issues)
+
+
+def _check_overlaps(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
+    """Two weeks whose days overlap: an error on the later one (or on the draft, when one is),
+    naming both files. The same week twice is reported by _check_unique."""
+    problems: list[Problem] = []
+    reach: Issue | IssueHead | None = None  # of the weeks so far, the one that ends last
+    for issue in sorted(issues, key=lambda i: (i.week, i.draft, i.path)):
+        if reach is not None and issue.week != reach.week and issue.week <= _end(reach):
+            blamed, other = (reach, issue) if reach.draft and not issue.draft else (issue, reach)
+            problems.append(
+                Problem(
+                    blamed.origin.path,
+                    blamed.origin.line_of("week"),
+                    None,
+                    "week",
+                    f"{_span(blamed)} overlaps {_span(other)} of {other.origin.path}:{other.origin.line_of('week')}; "
+                    f"a day belongs to one week (fix week or week_end in one of them)",
+                )
+            )
+        if reach is None or _end(issue) > _end(reach):
+            reach = issue
     return problems
+
+
+def _end(issue: Issue | IssueHead) -> date:
+    return issue.week_end or issue.week + timedelta(days=6)
+
+
+def _span(issue: Issue | IssueHead) -> str:
+    return f"week {issue.week.isoformat()} ~ {_end(issue).isoformat()}"

@@ -137,6 +137,7 @@ class Issue:
             papers=papers,
             path=self.origin.path,
             week_line=self.origin.lines.get("week"),
+            week_end=self.week_end,
             digest=digest,
             key=self.key,
             slugs=slugs,
@@ -186,6 +187,8 @@ class IssueHead:
     """``week`` as text: the issue's key in URLs and feed ids."""
     slugs: tuple[str, ...] = field(default=(), metadata={"fingerprint": False})
     """Of its papers' tags, sorted."""
+    week_end: date | None = field(default=None, metadata={"fingerprint": False})
+    """Last day covered (for the check that weeks do not overlap)."""
     listed: bytes = b""
     """A fingerprint of what lists show of the issue (its only field the build cache's Digester
     reads: the others are fingerprinted by it, or by ``digest``, or never shown in a list)."""
