@@ -120,7 +120,7 @@ def test_short_range_bullet_intro_and_korean_only_title(project: Project, capsys
     shown = display(IMPORT / "post-short.txt")
     assert sorted(capsys.readouterr().err.splitlines()) == sorted(
         [
-            f"{shown}:13: papers[0].title.en: warning: required in content/issues/2025-07-07.md:10:7; "
+            f"{shown}:13: papers[0].title.en: warning: required in content/issues/2025-07-07.md:11:7; "
             f"the build will stop there until this is fixed",
             f"{shown}:9: intro: warning: a lone '-' with no text after it; left out",
             f"{shown}:13: papers[0].title.en: warning: the title has no English part; it is kept as the Korean "

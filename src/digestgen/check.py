@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_content
 from .markdown import plain
-from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
+from .model import LANGS, Bilingual, Content, Issue, Lang, Origin, Paper, absent_langs
 from .render import Renderer, load_assets
 from .source import format_field, read_source
 from .urls import Urls
@@ -82,7 +82,7 @@ def _texts(issue: Issue) -> Iterator[tuple[Origin, str, Bilingual, bool]]:
 def content_warnings(content: Content) -> list[Problem]:
     problems: list[Problem] = []
     for issue in content.issues:
-        if issue.notice and not (issue.notice.ko and issue.notice.en):
+        if _untranslated(issue.notice, absent_langs(issue.absent, "notice")):
             problems.append(_missing_translation(issue.origin, "notice", issue.notice))
         if issue.source.startswith("http://"):
             problems.append(_warn(issue.origin, "source", "http:// link; use https:// if the site has it"))
@@ -105,12 +105,17 @@ def _missing_translation(origin: Origin, name: str, text: Bilingual) -> Problem:
     return _warn(origin, f"{name}.{lang}", "missing translation (the other language has text)")
 
 
+def _untranslated(text: Bilingual, absent: frozenset[Lang]) -> bool:
+    """Text in one language only, the other not marked absent on purpose."""
+    return bool(text) and any(not text.get(lang) and lang not in absent for lang in LANGS)
+
+
 def _paper_warnings(paper: Paper) -> Iterator[Problem]:
     for name in ("title", "summary", "abstract"):
         text: Bilingual = getattr(paper, name)
-        if text and not (text.ko and text.en):
+        if _untranslated(text, absent_langs(paper.absent, name)):
             yield _missing_translation(paper.origin, name, text)
-    if not paper.abstract:
+    if not paper.abstract and absent_langs(paper.absent, "abstract") != frozenset(LANGS):
         yield _warn(paper.origin, "abstract", "no abstract (논문 초록)")
     for link in paper.links:
         if link.url.startswith("http://"):

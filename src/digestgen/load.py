@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -19,8 +20,11 @@ from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 from .tags import tag_slug
 
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
-PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "absent", "papers")
+PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags")
+ISSUE_ABSENT = ("notice.ko", "notice.en")
+PAPER_ABSENT = ("summary", "summary.ko", "summary.en", "abstract", "abstract.ko", "abstract.en", "title.ko")
+"""What ``absent:`` may list: fields the original has none of, shown to readers as such."""
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
@@ -97,7 +101,8 @@ def says_draft(path: Path) -> bool:
         data = read_source(path).meta.data
     except DigestError:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            with path.open("rb") as handle:  # the front-matter's start: a huge file is not read whole
+                text = handle.read(1 << 16).decode("utf-8", errors="replace")
         except OSError:
             return False
         return bool(_DRAFT_LINE.search(text.split("\n---", 1)[0]))
@@ -209,15 +214,17 @@ def parse_issue(source: SourceFile) -> Issue:
         seen.setdefault(paper.id, index)
 
     intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
+    notice = r.bilingual(("notice",))
     issue = Issue(
         week=week,
         week_end=week_end,
         title=_issue_title(r.bilingual(("title",)), week, week_end),
         intro=Bilingual(ko=intro_ko, en=intro_en),
-        notice=r.bilingual(("notice",)),
+        notice=notice,
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
+        absent=_absent(r, (), ISSUE_ABSENT, {"notice": notice}),
         origin=Origin(
             source.display,
             1,
@@ -276,8 +283,11 @@ def _parse_paper(
     if not r.mapping(path, PAPER_KEYS):  # title.en and summary.en are checked below
         return None
     title = r.bilingual(path + ("title",), required=("en",))
-    summary = r.bilingual(path + ("summary",), required=("en",))
+    listed = _listed(r, path)
+    summary_absent = "summary" in listed or "summary.en" in listed
+    summary = r.bilingual(path + ("summary",), required=() if summary_absent else ("en",))
     abstract = r.bilingual(path + ("abstract",))
+    absent = _absent(r, path, PAPER_ABSENT, {"title": title, "summary": summary, "abstract": abstract})
     links: list[Link] = []
     raw_links = r.get(path + ("links",))
     labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
@@ -312,6 +322,7 @@ def _parse_paper(
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
+        absent=absent,
         origin=Origin(
             source.display,
             r.line(path),
@@ -320,6 +331,31 @@ def _parse_paper(
             text_lines=MappingProxyType(text_lines),
         ),
     )
+
+
+def _listed(r: Reader, path: FieldPath) -> tuple[str, ...]:
+    """The names under ``absent:``, as written (checked by _absent)."""
+    value = r.get(path + ("absent",))
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _absent(r: Reader, path: FieldPath, allowed: tuple[str, ...], texts: Mapping[str, Bilingual]) -> frozenset[str]:
+    """``absent: [abstract, notice.en]``: each name one of ``allowed``, and the field really empty."""
+    names = r.string_list(path + ("absent",))
+    for index, name in enumerate(names):
+        where = path + ("absent", index)
+        field_name, _, lang = name.partition(".")
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"it may list {', '.join(allowed)}"
+            r.error(where, f"{name!r} cannot be marked absent; {hint}")
+        elif _has_text(texts[field_name], lang):
+            r.error(where, f"{name} has text, but is listed as absent; remove one or the other")
+    return frozenset(names)
+
+
+def _has_text(text: Bilingual, lang: str) -> bool:
+    return bool(text.ko if lang == "ko" else text.en if lang == "en" else text)
 
 
 def _valid_id(value: str) -> bool:

@@ -28,6 +28,11 @@ class Bilingual:
         return bool(self.ko or self.en)
 
 
+def absent_langs(absent: frozenset[str], name: str) -> frozenset[Lang]:
+    """The languages of field ``name`` listed as absent on purpose (``abstract`` means both)."""
+    return frozenset(lang for lang in LANGS if name in absent or f"{name}.{lang}" in absent)
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where something was written, for messages: a file and the line of each field in it."""
@@ -74,6 +79,9 @@ class Paper:
     """URL of a post that discusses the paper (더 읽어보기), or empty."""
     tags: tuple[str, ...]
     origin: Origin
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``abstract``, ``summary``, ``summary.ko``…): the original has none,
+    so readers are told so and no warning asks for them."""
 
     @property
     def paper_url(self) -> str:
@@ -98,6 +106,8 @@ class Issue:
     origin: Origin
     draft: bool = False
     """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``notice.en``): the original has none."""
 
     @property
     def key(self) -> str:

@@ -16,6 +16,8 @@ class DraftPaper:
     links: tuple[Link, ...] = ()
     """In the order found; ``paper`` is the paper itself."""
     tweet: str = ""
+    absent: tuple[str, ...] = ()
+    """Fields the input has none of, written as ``absent:`` (see README, "Absent on purpose")."""
     line: int = 0
     """Line of the paper's heading (or table row) in the input."""
 
@@ -30,6 +32,8 @@ class DraftIssue:
     notice: Bilingual = Bilingual()
     intro: Bilingual = Bilingual()
     source: str = ""
+    absent: tuple[str, ...] = ()
+    """Fields the input has none of (``notice.en`` for a Korean post)."""
     pending_ko: bool = False
     """Write empty ``ko: ""`` slots so that editors see where the translation goes."""
     line: int = 0
