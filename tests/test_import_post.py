@@ -37,7 +37,9 @@ def test_seed_import_is_the_repository_content_file(project: Project, capsys: py
     written = project.root / "content" / "issues" / "2023-11-13.md"
     assert written.read_bytes() == (REPO / "content" / "issues" / "2023-11-13.md").read_bytes()
     captured = capsys.readouterr()
-    assert captured.out == "wrote content/issues/2023-11-13.md\n"
+    assert captured.out == (
+        "wrote content/issues/2023-11-13.md (10 papers)\nimported 1 week, 10 papers into content/issues/\n"
+    )
     assert captured.err == ""  # the seed has nothing that needs a warning
 
 

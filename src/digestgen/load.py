@@ -27,6 +27,9 @@ PAPER_ABSENT = ("summary", "summary.ko", "summary.en", "abstract", "abstract.ko"
 """What ``absent:`` may list: fields the original has none of, shown to readers as such."""
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
+MAX_LABEL_LENGTH = 40
+LINK_LABEL = re.compile(rf"(?=.{{1,{MAX_LABEL_LENGTH}}}$)[^\W_][\w .,&+/()'’-]*")
+"""A link's label as the lists write them (``Code``, ``Code & Data``, ``Paper (v2)``, ``코드``): no markup."""
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
 
 
@@ -294,9 +297,12 @@ def _parse_paper(
     if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
         for label in r.get(path + ("links",)):  # type: ignore[union-attr]
             url = r.url(path + ("links", label), required=True)
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
+            if not LINK_LABEL.fullmatch(label):
                 r.error(
-                    path + ("links", label), "link labels are plain words (letters, digits, spaces, '-', '_')", key=True
+                    path + ("links", label),
+                    "link labels are words: letters and digits, then also spaces and - _ . , & + / ( ) ' "
+                    f"(at most {MAX_LABEL_LENGTH} characters)",
+                    key=True,
                 )
             elif url:
                 links.append(Link(label=label, url=url))

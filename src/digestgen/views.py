@@ -45,7 +45,7 @@ class Pair:
 @dataclass(frozen=True)
 class LinkView:
     kind: str
-    """``paper``, ``tweet`` or the editor's own label (``code``, ``project``…)."""
+    """``paper``, ``tweet`` or the slug of the editor's own label (``code``, ``code-data``…), for CSS."""
     label: str
     """What the reader sees, in the edition's language."""
     url: str
@@ -255,7 +255,10 @@ class ViewMaker:
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet"}
-        return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
+        if kind in known:
+            return LinkView(kind, self.strings[lang][known[kind]], url)
+        css = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "other"  # 'Code & Data' → link-code-data
+        return LinkView(css, kind, url)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         key = (lang, paper.id)

@@ -9,6 +9,19 @@ from ..model import Bilingual, Link
 
 
 @dataclass(frozen=True)
+class Guess:
+    """A place where the importer decided something the input does not say outright."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
 class DraftPaper:
     title: Bilingual
     summary: Bilingual
@@ -16,6 +29,8 @@ class DraftPaper:
     links: tuple[Link, ...] = ()
     """In the order found; ``paper`` is the paper itself."""
     tweet: str = ""
+    id: str = ""
+    """Written only when the default (made from the English title) is taken."""
     absent: tuple[str, ...] = ()
     """Fields the input has none of, written as ``absent:`` (see README, "Absent on purpose")."""
     line: int = 0
@@ -40,3 +55,5 @@ class DraftIssue:
     """Line where the week starts in the input."""
     input: str = field(default="", compare=False)
     """The input file as shown in messages."""
+    guesses: tuple[Guess, ...] = field(default=(), compare=False)
+    """Where the importer had to guess (a year, where a title ends, an id), to be reported."""

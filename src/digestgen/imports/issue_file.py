@@ -44,7 +44,8 @@ def front_matter_data(issue: DraftIssue) -> dict[str, object]:
 
 
 def _paper(paper: DraftPaper, pending: bool) -> dict[str, object]:
-    data: dict[str, object] = {"title": _bilingual(paper.title, pending)}
+    data: dict[str, object] = {"id": paper.id} if paper.id else {}
+    data["title"] = _bilingual(paper.title, pending)
     if paper.summary or "summary" not in paper.absent:
         data["summary"] = _bilingual(paper.summary, pending)
     if paper.abstract:
