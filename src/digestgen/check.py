@@ -20,6 +20,7 @@ from .load import load_content
 from .markdown import plain
 from .model import LANGS, Bilingual, Content, Issue, Lang, Origin, Paper, absent_langs
 from .render import Renderer, load_assets
+from .report import warning_lines
 from .source import format_field, read_source
 from .urls import Urls
 
@@ -232,7 +233,7 @@ def problem_json(problem: Problem) -> dict[str, object]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
+    from .cli import add_build_arguments, add_verbose_argument
 
     cmd = commands.add_parser(
         "check",
@@ -242,6 +243,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add_build_arguments(cmd)
     cmd.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_verbose_argument(cmd)
     cmd.set_defaults(run=run)
 
 
@@ -270,8 +272,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print()
         return code
-    for problem in (*result.errors, *result.warnings):
+    for problem in result.errors:
         print(problem, file=sys.stderr)
+    for line in warning_lines(result.warnings, verbose=args.verbose):
+        print(line, file=sys.stderr)
     print(
         f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
         f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"

@@ -11,6 +11,7 @@ from .build import build
 from .config import CONFIG_NAME, load_config
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
+from .report import warning_lines
 from .schema import is_http_url
 
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore the build cache: make and write every file (puts right an output folder edited by hand)",
     )
+    add_verbose_argument(build_cmd)
     build_cmd.set_defaults(run=run_build)
     from . import check, scaffold, serve  # each command's module adds its own subcommand
 
@@ -44,6 +46,12 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
     parser.add_argument("--output", type=Path, help="output folder (default: _site/ beside the config)")
     parser.add_argument("--base-url", help="absolute base URL, e.g. https://example.org/digest/")
+
+
+def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose", action="store_true", help="list every warning (default: one line per kind, with a count)"
+    )
 
 
 def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -66,8 +74,8 @@ def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(config_from_args(args).override(drafts=args.drafts), cache=not args.clean)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    for line in warning_lines(result.warnings, verbose=args.verbose):
+        print(line, file=sys.stderr)
     print(
         f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
         f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
