@@ -112,10 +112,11 @@ def says_draft(path: Path) -> bool:
     return isinstance(data, dict) and data.get("draft") is True
 
 
+DRAFT_NOTE = "(a draft: left out of the site until this is fixed)"
+
+
 def as_draft_warning(problem: Problem) -> Problem:
-    return replace(
-        problem, message=f"{problem.message} (a draft: left out of the site until this is fixed)", warning=True
-    )
+    return replace(problem, message=f"{problem.message} {DRAFT_NOTE}", warning=True)
 
 
 def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:

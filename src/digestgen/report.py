@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import Problem
+from .load import DRAFT_NOTE
 
 FIRST_PLACES = 3
 """Places shown per kind (``--verbose`` shows every warning)."""
@@ -56,7 +57,6 @@ def kind_label(problem: Problem) -> str:
 _KNOWN = (
     (lambda m: m.startswith("no abstract"), "papers without an abstract (논문 초록; or mark it 'absent: [abstract]')"),
     (lambda m: "is it the same paper?" in m, "papers that may also be in another week (same title or paper link)"),
-    (lambda m: "(a draft: left out of the site" in m, "problems in drafts (left out of the site until fixed)"),
 )
 
 
@@ -70,10 +70,12 @@ def group(problems: Iterable[Problem]) -> list[Kind]:
 
 def warning_lines(problems: Iterable[Problem], *, verbose: bool) -> list[str]:
     """Every warning (``verbose``), or one line per kind: a kind seen once is shown as it is,
-    in file and line order, then the kinds seen more often, the most frequent first."""
+    in file and line order (and so is every problem of a draft), then the kinds seen more often,
+    the most frequent first."""
     found = sorted(problems, key=Problem.sort_key)
     if verbose:
         return [str(p) for p in found]
-    kinds = group(found)
-    single = sorted((kind.problems[0] for kind in kinds if len(kind.problems) == 1), key=Problem.sort_key)
+    drafts = [p for p in found if DRAFT_NOTE in p.message]  # each one a thing to fix before publishing
+    kinds = group(p for p in found if DRAFT_NOTE not in p.message)
+    single = sorted([*drafts, *(kind.problems[0] for kind in kinds if len(kind.problems) == 1)], key=Problem.sort_key)
     return [str(p) for p in single] + [f"warning: {kind.line()}" for kind in kinds if len(kind.problems) > 1]
