@@ -82,3 +82,16 @@ def test_absent_mistakes_are_errors_with_their_line(
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert message in err and "content/issues/2023-11-13.md:" in err
+
+
+def test_translate_leaves_fields_absent_on_purpose(project: Project) -> None:
+    from digestgen.source import read_source
+    from digestgen.translate.fields import missing_fields
+
+    english_only = {"en": "English only"}
+    path = project.add_issue(
+        "2023-11-13",
+        papers=[paper(1, summary=english_only, absent=["summary.ko"]), paper(2, summary=english_only)],
+    )
+    names = [f.name for group in missing_fields(read_source(path)) for f in group]
+    assert names == ["papers[1].summary.ko"]

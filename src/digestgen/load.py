@@ -20,8 +20,14 @@ from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 from .tags import tag_slug
 
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "absent", "papers")
-PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags")
+MARK_KEY = "machine_translated"
+"""Front-matter key listing the fields whose Korean is an unreviewed machine translation; it sits
+in the issue's mapping and in each paper's, so a mark moves with its paper when papers are moved.
+An editor who has reviewed a field deletes its name (or the whole line)."""
+ISSUE_MARKS = ("title.ko", "notice.ko", "intro.ko")
+PAPER_MARKS = ("title.ko", "summary.ko", "abstract.ko")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "absent", "papers", MARK_KEY)
+PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags", MARK_KEY)
 ISSUE_ABSENT = ("notice.ko", "notice.en")
 PAPER_ABSENT = ("summary", "summary.ko", "summary.en", "abstract", "abstract.ko", "abstract.en", "title.ko")
 """What ``absent:`` may list: fields the original has none of, shown to readers as such."""
@@ -217,13 +223,14 @@ def parse_issue(source: SourceFile) -> Issue:
             r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
         seen.setdefault(paper.id, index)
 
-    intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
-    notice = r.bilingual(("notice",))
+    intro_ko, intro_en, intro_lines = split_intro(source.body, source.body_line)
+    marks = read_marks(r, (), ISSUE_MARKS)
+    notice = _marked(r.bilingual(("notice",)), "notice.ko" in marks)
     issue = Issue(
         week=week,
         week_end=week_end,
-        title=_issue_title(r.bilingual(("title",)), week, week_end),
-        intro=Bilingual(ko=intro_ko, en=intro_en),
+        title=_marked(_issue_title(r.bilingual(("title",)), week, week_end), "title.ko" in marks),
+        intro=Bilingual(ko=intro_ko, en=intro_en, machine="intro.ko" in marks),
         notice=notice,
         source=r.url(("source",)),
         papers=tuple(papers),
@@ -251,7 +258,7 @@ def parse_issue(source: SourceFile) -> Issue:
     return issue
 
 
-def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
+def split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
     """The Korean and English introductions and the line each one's text begins on."""
 
     def start_line(offset: int, part: str) -> int:
@@ -321,11 +328,12 @@ def _parse_paper(
         paper_id = slugify(title.en)
         if title.en and not paper_id:
             r.error(path + ("title", "en"), "cannot make an id from this title; give the paper an 'id'")
+    marks = read_marks(r, path, PAPER_MARKS)
     return Paper(
         id=paper_id,
-        title=title,
-        summary=summary,
-        abstract=abstract,
+        title=_marked(title, "title.ko" in marks),
+        summary=_marked(summary, "summary.ko" in marks),
+        abstract=_marked(abstract, "abstract.ko" in marks),
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
@@ -363,6 +371,21 @@ def _absent(r: Reader, path: FieldPath, allowed: tuple[str, ...], texts: Mapping
 
 def _has_text(text: Bilingual, lang: str) -> bool:
     return bool(text.ko if lang == "ko" else text.en if lang == "en" else text)
+
+
+def read_marks(r: Reader, path: FieldPath, known: tuple[str, ...]) -> frozenset[str]:
+    """The field names listed under ``machine_translated`` at ``path`` (unknown names are errors)."""
+    names = r.string_list(path + (MARK_KEY,))
+    for index, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known here: {', '.join(known)}"
+            r.error(path + (MARK_KEY, index), f"{name!r} is not a field that can be marked; {hint}")
+    return frozenset(names)
+
+
+def _marked(text: Bilingual, machine: bool) -> Bilingual:
+    return replace(text, machine=True) if machine and text.ko else text
 
 
 def _valid_id(value: str) -> bool:

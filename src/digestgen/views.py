@@ -30,6 +30,8 @@ class TextView:
     """Shown in English in the Korean edition because the Korean text is still missing."""
     absent: bool = False
     """Shown in the other language because the original has none in this one (``absent:``)."""
+    machine: bool = False
+    """Korean text machine-translated and not yet reviewed (marked on the page)."""
 
 
 @dataclass(frozen=True)
@@ -172,13 +174,13 @@ def pair(
         return None
     if lang == "en":
         if text.en:
-            second = TextView(render(text.ko, "ko"), "ko") if both_ways and text.ko else None
+            second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
         # English missing: show what there is
-        return Pair(TextView(render(text.ko, "ko"), "ko", absent="en" in absent))
+        return Pair(TextView(render(text.ko, "ko"), "ko", absent="en" in absent, machine=text.machine))
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
-        return Pair(TextView(render(text.ko, "ko"), "ko"), original)
+        return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
     on_purpose = "ko" in absent
     return Pair(TextView(render(text.en, "en"), "en", pending=not on_purpose, absent=on_purpose))
 
