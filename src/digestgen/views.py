@@ -190,6 +190,12 @@ def absent_pair(note: str, lang: Lang) -> Pair:
     return Pair(TextView(Markup('<p class="absent-mark">') + note + Markup("</p>"), lang, absent=True))
 
 
+def required(found: Pair | None) -> Pair:
+    """The pair of a field whose English text loading made sure of (a title, a summary)."""
+    assert found is not None, "loading requires this field"
+    return found
+
+
 class ViewMaker:
     """Turns model objects into views for one edition."""
 
@@ -225,7 +231,7 @@ class ViewMaker:
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
 
-        def render(text: str, lang: Lang) -> Markup:
+        def render(text: str, lang: Lang) -> Markup | Deferred:
             field = f"{name}.{lang}"
             start = origin.text_line(field)
 
@@ -283,7 +289,7 @@ class ViewMaker:
         return PaperView(
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
-            title=pair(paper.title, lang, _plain, both_ways=True, absent=absent_langs(paper.absent, "title")),  # type: ignore[arg-type]  # en title is required
+            title=required(pair(paper.title, lang, _plain, both_ways=True, absent=absent_langs(paper.absent, "title"))),
             summary=self._text(paper, "summary", lang),
             abstract=self._text(paper, "abstract", lang)
             if paper.abstract or absent_langs(paper.absent, "abstract")
@@ -328,7 +334,7 @@ class ViewMaker:
                     ListPaper(
                         p.id,
                         self.urls.paper(lang, p.id),
-                        pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
+                        required(pair(p.title, lang, _plain, both_ways=True)),
                         url,
                         title,
                     )

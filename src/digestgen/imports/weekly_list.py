@@ -150,8 +150,8 @@ class ListReader:
                     guesses=tuple(self.guesses.get(week.line, ())),
                 )
             )
-        for line, message in unreadable:  # with --week, the other weeks don't matter
-            self.error(line, "week", message, warning=self.week is not None and bool(drafts))
+        for number, message in unreadable:  # with --week, the other weeks don't matter
+            self.error(number, "week", message, warning=self.week is not None and bool(drafts))
         if self.week and not drafts and not unreadable:
             self.error(1, "week", f"no week containing {self.week.isoformat()} in this list")
         elif not drafts and not unreadable:
