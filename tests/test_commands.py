@@ -227,6 +227,7 @@ def test_import_from_a_subfolder_writes_into_the_sites_issues(
     (project.root / "notes").mkdir()
     monkeypatch.chdir(project.root / "notes")
     assert main(["import", "post", str(FIXTURES / "import" / "post-short.txt")]) == 0
-    written = capsys.readouterr().out.split()[-1]
+    wrote = [line for line in capsys.readouterr().out.splitlines() if line.startswith("wrote ")]
+    written = wrote[0].split()[1]  # "wrote PATH (N papers)"
     assert (Path.cwd() / written).resolve().parent == (project.root / "content" / "issues").resolve()
     assert not (project.root / "notes" / "content").exists()

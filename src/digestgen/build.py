@@ -182,6 +182,8 @@ class Loaded:
     """What is built: the published issues (drafts too, with ``--drafts``), newest first."""
     left_out: tuple[str, ...]
     """Files of drafts that are not built."""
+    set_aside: tuple[Problem, ...]
+    """Problems of drafts that are not built, as warnings: a draft never blocks publishing."""
     full: Callable[[IssueHead], Issue]
     """The whole issue of a head: parsed now, kept by the session or the cache, or parsed again."""
 
@@ -190,9 +192,11 @@ def load(config: SiteConfig, last: LastBuild) -> Loaded:
     """Read and check every content file; files the last build parsed, unchanged, are not read again."""
     parsed: dict[tuple[str, str], Issue] = {}
     digests = {path: stat.digest for path, stat in last.inputs.items()}
-    everything = load_catalog(config.content_dir, digests, last.detail.heads, parsed)
+    set_aside: list[Problem] | None = None if config.drafts else []  # reported, never blocking the rest
+    everything = load_catalog(config.content_dir, digests, last.detail.heads, parsed, set_aside)
     last.issues.update(parsed)
-    left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
+    drafts = {head.path for head in everything.issues if head.draft} | {p.path for p in set_aside or ()}
+    left_out = () if config.drafts else tuple(sorted(drafts))
     catalog = everything if config.drafts else everything.published()
     heads = {(head.path, head.digest): head for head in everything.issues}
 
@@ -203,7 +207,7 @@ def load(config: SiteConfig, last: LastBuild) -> Loaded:
             last.issues[key] = kept or parse_issue(read_source(Path(head.path)))
         return last.issues[key]
 
-    return Loaded(heads, catalog, left_out, full)
+    return Loaded(heads, catalog, left_out, tuple(set_aside or ()), full)
 
 
 # --- render --------------------------------------------------------------------------------------
@@ -360,6 +364,7 @@ def keep_state(
     detail.fragments = rendered.fragments if rendered.fragments is not None else old.fragments if last.intact else ()
     found = {
         *plan.warnings,
+        *loaded.set_aside,
         *(w for _, warnings in detail.jobs.values() for w in warnings),
         *(w for _, _, warnings in detail.groups.values() for w in warnings),
     }

@@ -31,6 +31,11 @@ class Bilingual:
         return bool(self.ko or self.en)
 
 
+def absent_langs(absent: frozenset[str], name: str) -> frozenset[Lang]:
+    """The languages of field ``name`` listed as absent on purpose (``abstract`` means both)."""
+    return frozenset(lang for lang in LANGS if name in absent or f"{name}.{lang}" in absent)
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where something was written, for messages: a file and the line of each field in it."""
@@ -77,6 +82,9 @@ class Paper:
     """URL of a post that discusses the paper (더 읽어보기), or empty."""
     tags: tuple[str, ...]
     origin: Origin
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``abstract``, ``summary``, ``summary.ko``…): the original has none,
+    so readers are told so and no warning asks for them."""
 
     @property
     def paper_url(self) -> str:
@@ -101,6 +109,8 @@ class Issue:
     origin: Origin
     draft: bool = False
     """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``notice.en``): the original has none."""
 
     @property
     def key(self) -> str:
@@ -140,6 +150,7 @@ class Issue:
             papers=papers,
             path=self.origin.path,
             week_line=self.origin.lines.get("week"),
+            week_end=self.week_end,
             digest=digest,
             key=self.key,
             slugs=slugs,
@@ -189,6 +200,8 @@ class IssueHead:
     """``week`` as text: the issue's key in URLs and feed ids."""
     slugs: tuple[str, ...] = ()
     """Of its papers' tags, sorted."""
+    week_end: date | None = field(default=None, metadata={"fingerprint": False})
+    """Last day covered (for the check that weeks do not overlap)."""
     listed: bytes = b""
     """A fingerprint of what lists show of the issue: list pages are fingerprinted by it."""
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .errors import Problem
 from .markdown import Deferred, Markdown, plain
-from .model import Bilingual, Issue, IssueHead, Lang, Origin, Paper
+from .model import Bilingual, Issue, IssueHead, Lang, Origin, Paper, absent_langs
 from .search import hangul_terms
 from .tags import Tag, tag_slug
 from .urls import Urls
@@ -28,6 +28,8 @@ class TextView:
     lang: Lang
     pending: bool = False
     """Shown in English in the Korean edition because the Korean text is still missing."""
+    absent: bool = False
+    """Shown in the other language because the original has none in this one (``absent:``)."""
     machine: bool = False
     """Korean text machine-translated and not yet reviewed (marked on the page)."""
 
@@ -45,7 +47,7 @@ class Pair:
 @dataclass(frozen=True)
 class LinkView:
     kind: str
-    """``paper``, ``tweet`` or the editor's own label (``code``, ``project``…)."""
+    """``paper``, ``tweet`` or the slug of the editor's own label (``code``, ``code-data``…), for CSS."""
     label: str
     """What the reader sees, in the edition's language."""
     url: str
@@ -162,20 +164,30 @@ def _plain(text: str, lang: Lang) -> Markup:
     return plain(text)
 
 
-def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False) -> Pair | None:
+def pair(
+    text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False, absent: frozenset[Lang] = frozenset()
+) -> Pair | None:
     """The edition's text (falling back to English, marked pending) and, in Korean, the original.
-    ``both_ways`` also gives the English edition the Korean text as its second line (titles)."""
+    ``both_ways`` also gives the English edition the Korean text as its second line (titles).
+    A language in ``absent`` is missing on purpose: the fallback is marked so, not pending."""
     if not text:
         return None
     if lang == "en":
         if text.en:
             second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
-        return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine))  # English missing: show what there is
+        # English missing: show what there is
+        return Pair(TextView(render(text.ko, "ko"), "ko", absent="en" in absent, machine=text.machine))
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
         return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
-    return Pair(TextView(render(text.en, "en"), "en", pending=True))
+    on_purpose = "ko" in absent
+    return Pair(TextView(render(text.en, "en"), "en", pending=not on_purpose, absent=on_purpose))
+
+
+def absent_pair(note: str, lang: Lang) -> Pair:
+    """A field the original has none of: the note that says so (``absent_abstract`` in strings.yaml)."""
+    return Pair(TextView(Markup('<p class="absent-mark">') + note + Markup("</p>"), lang, absent=True))
 
 
 def required(found: Pair | None) -> Pair:
@@ -240,6 +252,13 @@ class ViewMaker:
 
         return render
 
+    def _text(self, paper: Paper, name: str, lang: Lang) -> Pair:
+        """The paper's summary or abstract, or the note that the original has none."""
+        absent = absent_langs(paper.absent, name)
+        text: Bilingual = getattr(paper, name)
+        shown = pair(text, lang, self._markdown(paper.origin, name), absent=absent)
+        return shown or absent_pair(self.strings[lang][f"absent_{name}"], lang)
+
     def _ref(self, lang: Lang, paper: Paper | None) -> PaperRef | None:
         if paper is None:
             return None
@@ -248,7 +267,10 @@ class ViewMaker:
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet"}
-        return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
+        if kind in known:
+            return LinkView(kind, self.strings[lang][known[kind]], url)
+        css = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "other"  # 'Code & Data' → link-code-data
+        return LinkView(css, kind, url)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         key = (lang, paper.id)
@@ -267,9 +289,11 @@ class ViewMaker:
         return PaperView(
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
-            title=required(pair(paper.title, lang, _plain, both_ways=True)),
-            summary=required(pair(paper.summary, lang, self._markdown(paper.origin, "summary"))),
-            abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
+            title=required(pair(paper.title, lang, _plain, both_ways=True, absent=absent_langs(paper.absent, "title"))),
+            summary=self._text(paper, "summary", lang),
+            abstract=self._text(paper, "abstract", lang)
+            if paper.abstract or absent_langs(paper.absent, "abstract")
+            else None,
             links=tuple(links),
             tags=tuple(
                 TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()
@@ -349,7 +373,12 @@ class ViewMaker:
             title_lang=lang,
             intro=pair(issue.intro, lang, self._markdown(issue.origin, "intro")),
             notice=(
-                pair(issue.notice, lang, self._markdown(issue.origin, "notice"))
+                pair(
+                    issue.notice,
+                    lang,
+                    self._markdown(issue.origin, "notice"),
+                    absent=absent_langs(issue.absent, "notice"),
+                )
                 if issue.notice
                 else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))
             ),
