@@ -162,7 +162,7 @@ def manifest(shards: Sequence[Shard]) -> bytes:
 
 def pagefind_command() -> list[str]:
     """Pagefind's own binary (from the ``pagefind[bin]`` wheel), without a Python start-up."""
-    from pagefind_bin import get_executable  # type: ignore[import-untyped]
+    from pagefind_bin import get_executable  # type: ignore[import-untyped]  # the wheel ships no type hints
 
     return [str(get_executable())]
 

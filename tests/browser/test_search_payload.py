@@ -28,6 +28,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from browsing import SUBPATH, ServedSite, _SubpathHandler, free_port
 
@@ -54,15 +55,16 @@ class Link:
         with self.lock:
             start = max(time.monotonic() + LATENCY, self.free_at)
             self.free_at = start + size / BANDWIDTH
-            done = self.free_at
-        time.sleep(max(0.0, done - time.monotonic()))
+            sent_at = self.free_at
+        # The emulated link itself: a response leaves when the line would have carried it (not a test wait).
+        time.sleep(max(0.0, sent_at - time.monotonic()))
 
 
 class Recorder(_SubpathHandler):
     link: Link
     log: list[str]
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self):  # type: ignore[no-untyped-def]  # SimpleHTTPRequestHandler.send_head is untyped in typeshed too
         self.log.append(self.path.split("?", 1)[0])
         path = Path(self.translate_path(self.path))
         if path.is_file():
@@ -86,10 +88,10 @@ def corpus_site() -> Iterator[tuple[ServedSite, Link, list[str]]]:
     server.shutdown()
 
 
-def first_search(browser: object, site: ServedSite, log: list[str], query: str) -> tuple[float, int]:
+def first_search(browser: Browser, site: ServedSite, log: list[str], query: str) -> tuple[float, int]:
     """Seconds from typing ``query`` on the Korean home page to its first result, and the bytes
     of the index the search downloaded (gzip as sent), in a fresh context (empty cache)."""
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = browser.new_context()
     page = context.new_page()
     page.goto(site.url("ko/"))
     page.wait_for_function("() => window.digestgenSearch")
@@ -106,7 +108,7 @@ def first_search(browser: object, site: ServedSite, log: list[str], query: str) 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_first_korean_query_downloads_little_and_answers_fast(
-    browser: object, corpus_site: tuple[ServedSite, Link, list[str]], query: str
+    browser: Browser, corpus_site: tuple[ServedSite, Link, list[str]], query: str
 ) -> None:
     site, link, log = corpus_site
     link.throttled = False
