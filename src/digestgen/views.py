@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -27,7 +28,8 @@ class TextView:
     html: Markup | Deferred
     lang: Lang
     pending: bool = False
-    """Shown in English in the Korean edition because the Korean text is still missing."""
+    """Shown in the other language (English in the Korean edition, Korean in the English one)
+    because the edition's own text is still missing."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class Pair:
 @dataclass(frozen=True)
 class LinkView:
     kind: str
-    """``paper``, ``tweet`` or the editor's own label (``code``, ``project``…)."""
+    """``paper``, ``pdf`` (arXiv's PDF), ``search`` (no paper link: a search for its title),
+    ``tweet`` or the editor's own label (``code``, ``project``…)."""
     label: str
     """What the reader sees, in the edition's language."""
     url: str
@@ -169,7 +172,7 @@ def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False
         if text.en:
             second = TextView(render(text.ko, "ko"), "ko") if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
-        return Pair(TextView(render(text.ko, "ko"), "ko"))  # English missing: show what there is
+        return Pair(TextView(render(text.ko, "ko"), "ko", pending=True))  # English missing: the Korean, marked
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
         return Pair(TextView(render(text.ko, "ko"), "ko"), original)
@@ -235,8 +238,20 @@ class ViewMaker:
         return PaperRef(self.urls.paper(lang, paper.id), title.main) if title else None
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
-        known = {"paper": "link_paper", "tweet": "link_tweet"}
+        known = {"paper": "link_paper", "tweet": "link_tweet", "pdf": "pdf", "search": "link_search"}
         return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
+
+    def _links(self, lang: Lang, paper: Paper, arxiv: Arxiv | None) -> tuple[LinkView, ...]:
+        """The paper's own link first (or, when it was lost, a search for its title), its arXiv
+        PDF, the editor's other links, then the post that discusses it."""
+        links = [self._link(lang, link.label, link.url) for link in paper.links]
+        if not paper.paper_url:
+            links.insert(0, self._link(lang, "search", search_url(paper.title.en)))
+        if arxiv:
+            links.insert(1, self._link(lang, "pdf", arxiv.pdf))
+        if paper.tweet:
+            links.append(self._link(lang, "tweet", paper.tweet))
+        return tuple(links)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         key = (lang, paper.id)
@@ -245,9 +260,6 @@ class ViewMaker:
         return self._papers[key]
 
     def _paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
-        links = [self._link(lang, link.label, link.url) for link in paper.links]
-        if paper.tweet:
-            links.append(self._link(lang, "tweet", paper.tweet))
         arxiv = arxiv_ref(paper.paper_url)
         korean = (paper.title.ko, self.md.text(paper.summary.ko), self.md.text(paper.abstract.ko), *paper.tags)
         tags = {tag_slug(tag): tag for tag in paper.tags if tag_slug(tag)}
@@ -258,7 +270,7 @@ class ViewMaker:
             title=pair(paper.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
             summary=pair(paper.summary, lang, self._markdown(paper.origin, "summary")),  # type: ignore[arg-type]
             abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
-            links=tuple(links),
+            links=self._links(lang, paper, arxiv),
             tags=tuple(
                 TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()
             ),
@@ -311,9 +323,25 @@ class ViewMaker:
     def list_paper(self, lang: Lang, head: IssueHead, paper_id: str) -> ListPaper:
         return next(p for p in self.list_issue(lang, head).papers if p.id == paper_id)
 
+    def _notice(self, lang: Lang, issue: Issue) -> Pair | None:
+        """The issue's own notice, language by language; where it has none, the site's (an
+        issue's Korean notice does not hide the site's English one)."""
+        own, site = issue.notice, self.site_notice
+        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en)
+        from_issue = {"ko": bool(own.ko), "en": bool(own.en)}
+        issue_render = self._markdown(issue.origin, "notice")
+        site_render = self._markdown(self.site_origin, "notice")
+
+        def render(source: str, text_lang: Lang) -> Markup | Deferred:
+            return (issue_render if from_issue[text_lang] else site_render)(source, text_lang)
+
+        shown = pair(text, lang, render)
+        return Pair(shown.main) if shown else None  # a notice is the site's word, not a translation
+
     def issue_description(self, lang: Lang, issue: Issue) -> str:
-        """An issue's intro when it has one, else its paper titles."""
-        intro = issue.intro.get(lang) or issue.intro.get("ko" if lang == "en" else "en")
+        """An issue's intro in the edition's language when it has one, else its paper titles (a
+        shared English link never previews in Korean)."""
+        intro = issue.intro.get(lang)
         if intro:
             return self.description(intro)
         return self.description(" · ".join(p.title.get(lang) or p.title.en for p in issue.papers))
@@ -336,11 +364,7 @@ class ViewMaker:
             title=issue.title.get(lang),
             title_lang=lang,
             intro=pair(issue.intro, lang, self._markdown(issue.origin, "intro")),
-            notice=(
-                pair(issue.notice, lang, self._markdown(issue.origin, "notice"))
-                if issue.notice
-                else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))
-            ),
+            notice=self._notice(lang, issue),
             source=issue.source,
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),
@@ -363,6 +387,14 @@ def arxiv_ref(url: str) -> Arxiv | None:
         return None
     arxiv_id = found["id"]
     return Arxiv(arxiv_id, f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}")
+
+
+ARXIV_SEARCH = "https://arxiv.org/search/"
+
+
+def search_url(title: str) -> str:
+    """An arXiv search for a paper's title: a link for the reader to follow (the build fetches nothing)."""
+    return ARXIV_SEARCH + "?" + urlencode({"query": " ".join(title.split()), "searchtype": "all"})
 
 
 _BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {
