@@ -315,7 +315,9 @@ def test_bibtex_entry_per_paper(site: Path) -> None:
     other = soup_of(site, "en/papers/morpheme-aware-tokenization").select_one("pre.bibtex code").get_text()
     assert "eprint" not in other and "url = {https://example.org/papers/morpheme-tokenization}" in other
     no_link = soup_of(site, "en/papers/emu-video-and-emu-edit").select_one("pre.bibtex code").get_text()
-    assert f"url = {{{BASE}en/papers/emu-video-and-emu-edit/}}" in no_link
+    # no paper link: the digest's page is where it was summarized, never the paper's url
+    assert "url = {" not in no_link and "note = {No link to the paper itself is known}" in no_link
+    assert f"howpublished = {{Summarized at \\url{{{BASE}en/papers/emu-video-and-emu-edit/}}}}" in no_link
 
 
 def test_bibtex_escapes_special_characters() -> None:

@@ -23,6 +23,7 @@ _KEYS = (
     "timezone",
     "author",
     "notice",
+    "discussion",
     "content_dir",
     "templates_dir",
     "static_dir",
@@ -48,6 +49,8 @@ class SiteConfig:
     author: str
     notice: Bilingual
     """The disclaimer shown on every issue (summaries are machine-written)."""
+    discussion: str
+    """Where readers discuss the issues (a forum), shown beside the notice unless an issue has its own."""
     content_dir: Path
     templates_dir: Path
     static_dir: Path
@@ -97,6 +100,7 @@ def load_config(path: Path) -> SiteConfig:
         timezone=timezone,
         author=r.text(("author",)).strip(),
         notice=r.bilingual(("notice",)),
+        discussion=r.url(("discussion",)),
         content_dir=folder("content_dir", "content"),
         templates_dir=folder("templates_dir", "templates"),
         static_dir=folder("static_dir", "static"),

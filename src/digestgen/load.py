@@ -18,8 +18,8 @@ from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 from .tags import tag_slug
 
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "papers")
-PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "papers")
+PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags", "authors", "year")
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
@@ -184,6 +184,7 @@ def parse_issue(source: SourceFile) -> Issue:
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
+        discussion=r.url(("discussion",)),
         origin=Origin(
             source.display,
             1,
@@ -278,6 +279,8 @@ def _parse_paper(
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
+        authors=r.string_list(path + ("authors",)),
+        year=r.year(path + ("year",)),
         origin=Origin(
             source.display,
             r.line(path),

@@ -74,6 +74,10 @@ class Paper:
     """URL of a post that discusses the paper (더 읽어보기), or empty."""
     tags: tuple[str, ...]
     origin: Origin
+    authors: tuple[str, ...] = ()
+    """As the paper names them (``Jane Kim``), for citations; empty when unknown."""
+    year: int | None = None
+    """Publication year, for citations; unknown: the arXiv id's year, else the issue's."""
 
     @property
     def paper_url(self) -> str:
@@ -98,6 +102,8 @@ class Issue:
     origin: Origin
     draft: bool = False
     """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
+    discussion: str = ""
+    """URL where readers discuss the issue (a forum thread), or empty for the site's."""
 
     @property
     def key(self) -> str:

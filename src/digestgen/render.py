@@ -255,7 +255,13 @@ class Renderer:
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
         self.views = ViewMaker(
-            self.urls, Markdown(), config.notice, self.strings, site_origin=config.origin, warn=self._warn
+            self.urls,
+            Markdown(),
+            config.notice,
+            self.strings,
+            site_origin=config.origin,
+            warn=self._warn,
+            site_discussion=config.discussion,
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
@@ -293,6 +299,7 @@ class Renderer:
             tags,
             site_origin=self.config.origin,
             warn=self._warn,
+            site_discussion=self.config.discussion,
         )
         self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move
         return tags

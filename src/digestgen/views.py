@@ -91,6 +91,8 @@ class PaperView:
     """Plain text for <meta name="description"> and sharing cards: the start of the summary."""
     arxiv: Arxiv | None
     bibtex: str
+    citation: str
+    """The same reference as plain text (APA-like), for readers who do not use BibTeX."""
     search_terms: str
     """Hidden words that let Pagefind find Korean by parts of words (see search.py)."""
     draft: bool = False
@@ -147,6 +149,8 @@ class IssueView:
     newer: IssueRef | None
     older: IssueRef | None
     draft: bool = False
+    discussion: str = ""
+    """Where readers discuss it (the issue's thread, else the site's forum), or empty."""
 
 
 @dataclass(frozen=True)
@@ -192,8 +196,10 @@ class ViewMaker:
         *,
         site_origin: Origin | None = None,
         warn: Callable[[Problem], None] | None = None,
+        site_discussion: str = "",
     ) -> None:
         self.urls = urls
+        self.site_discussion = site_discussion
         self.md = markdown
         self.site_notice = site_notice
         self.site_origin = site_origin or Origin("site.yaml")
@@ -279,6 +285,7 @@ class ViewMaker:
             description=self.description(paper.summary.get(lang) or paper.summary.en),
             arxiv=arxiv,
             bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
+            citation=citation(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
             search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
             draft=issue.draft,
             previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
@@ -370,6 +377,7 @@ class ViewMaker:
             newer=self.ref(lang, newer),
             older=self.ref(lang, older),
             draft=issue.draft,
+            discussion=issue.discussion or self.site_discussion,
         )
 
 
@@ -408,13 +416,50 @@ def bibtex_escape(text: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
 
 
+def citation_year(paper: Paper, issue: Issue, arxiv: Arxiv | None) -> int:
+    """The year the editor gave, else the arXiv id's (``2311.…`` → 2023), else the issue's."""
+    if paper.year:
+        return paper.year
+    if arxiv and arxiv.id[:4].isdigit():
+        return 2000 + int(arxiv.id[:2])
+    return issue.week.year
+
+
 def bibtex(paper: Paper, issue: Issue, arxiv: Arxiv | None, page_url: str) -> str:
-    """A @misc entry to cite the paper: its English title, a year, the arXiv eprint when known,
-    and a URL (the paper's own link, else its page here). Authors are unknown to the digest."""
-    year = f"20{arxiv.id[:2]}" if arxiv and arxiv.id[:4].isdigit() else str(issue.week.year)
-    fields = [("title", "{" + bibtex_escape(paper.title.en) + "}"), ("year", year)]
+    """A @misc entry to cite the paper: its authors when known, English title, year, the arXiv
+    eprint when known, and the paper's own URL. Without a link to the paper the entry says so and
+    names this page as where it was summarized, never as the paper's URL."""
+    fields = []
+    if paper.authors:
+        fields.append(("author", " and ".join(bibtex_escape(name) for name in paper.authors)))
+    fields += [("title", "{" + bibtex_escape(paper.title.en) + "}"), ("year", str(citation_year(paper, issue, arxiv)))]
     if arxiv:
         fields += [("eprint", arxiv.id), ("archivePrefix", "arXiv")]
-    fields.append(("url", arxiv.url if arxiv else paper.paper_url or page_url))
+    if arxiv or paper.paper_url:
+        fields.append(("url", arxiv.url if arxiv else paper.paper_url))
+    else:
+        fields += [
+            ("howpublished", f"Summarized at \\url{{{page_url}}}"),
+            ("note", "No link to the paper itself is known"),
+        ]
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@misc{{{paper.id},\n{body}}}\n"
+
+
+def citation(paper: Paper, issue: Issue, arxiv: Arxiv | None, page_url: str) -> str:
+    """APA-like: ``A, B, & C (2023). Title. arXiv:2311.09210. https://arxiv.org/abs/2311.09210``.
+    Names are kept as the editor wrote them; without authors the title leads."""
+    title = " ".join(paper.title.en.split()).rstrip(".")
+    year = citation_year(paper, issue, arxiv)
+    names = list(paper.authors)
+    if len(names) > 1:
+        names[-1] = "& " + names[-1]
+    who = (", " if len(names) > 2 else " ").join(names)
+    parts = [f"{who} ({year}). {title}." if who else f"{title} ({year})."]
+    if arxiv:
+        parts.append(f"arXiv:{arxiv.id}. {arxiv.url}")
+    elif paper.paper_url:
+        parts.append(paper.paper_url)
+    else:
+        parts.append(f"Paper link unknown; summarized at {page_url}")
+    return " ".join(parts)
