@@ -119,11 +119,12 @@ def test_language_switch_stays_on_the_same_page(site: Path) -> None:
     assert soup.find("a", class_="lang-switch")["href"] == "/digest/en/papers/emu-video-and-emu-edit/"
 
 
-def test_home_lists_issues_with_their_paper_titles(site: Path) -> None:
+def test_home_shows_the_latest_issue_with_its_paper_titles(site: Path) -> None:
     soup = page(site, "ko")
-    section = soup.find("section", class_="issue-summary")
+    section = soup.find("section", class_="latest")
     assert section.h2.a["href"] == "/digest/ko/issues/2023-11-13/"
-    assert len(section.find_all("li")) == 10
+    assert len(section.find("ol", class_="paper-titles").find_all("li")) == 10
+    assert "이번 주에는" in section.find("div", class_="intro").get_text()
 
 
 def test_paper_index_groups_by_week(site: Path) -> None:

@@ -146,6 +146,7 @@ class Issue:
             digest=digest,
             key=self.key,
             slugs=slugs,
+            intro=self.intro,
             listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest(),
         )
 
@@ -192,6 +193,9 @@ class IssueHead:
     """``week`` as text: the issue's key in URLs and feed ids."""
     slugs: tuple[str, ...] = field(default=(), metadata={"fingerprint": False})
     """Of its papers' tags, sorted."""
+    intro: Bilingual = field(default=Bilingual(), metadata={"fingerprint": False})
+    """The introduction, which the home page shows of the newest issue (its list pages key on it
+    directly, so that an edit of the intro re-renders the home page and nothing else)."""
     listed: bytes = b""
     """A fingerprint of what lists show of the issue (its only field the build cache's Digester
     reads: the others are fingerprinted by it, or by ``digest``, or never shown in a list)."""

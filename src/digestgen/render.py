@@ -13,6 +13,7 @@ import jinja2
 import jinja2.bccache
 import jinja2.meta
 
+from . import archive
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
@@ -307,7 +308,6 @@ class Renderer:
     def site_jobs(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[Job]:
         """Static files and every page that lists issues, papers or tags (made from heads only)."""
         jobs = [Job(a.path, a.owner, (a.data,), lambda data=a.data: data, ()) for a in self.assets.files]
-        listed = b"".join(head.listed for head in catalog.issues)  # what the lists show, fingerprinted
         jobs.append(
             self._page(
                 "landing.html",
@@ -319,37 +319,24 @@ class Renderer:
                 "site.yaml",
             )
         )
+        # Home, paper index, archive and tag pages (archive.py decides what each shows).
+        plan = archive.Archive(self.urls, self.views, self.strings, catalog)
         for lang in LANGS:
-
-            def issues(lang: Lang = lang) -> dict[str, object]:
-                return {"issues": [self.views.list_issue(lang, head) for head in catalog.issues]}
-
-            jobs.append(
+            jobs += [
                 self._page(
-                    "home.html",
-                    self.urls.home(lang),
-                    self.urls.home,
+                    p.template,
+                    p.url,
+                    p.url_in,
                     lang,
-                    "home",
-                    self.config.title.get(lang),
-                    "site.yaml",
-                    made_from=(listed,),
-                    lazy=issues,
+                    p.kind,
+                    p.title or self.config.title.get(lang),
+                    p.owner,
+                    p.description,
+                    made_from=p.made_from,
+                    lazy=p.context,
                 )
-            )
-            jobs.append(
-                self._page(
-                    "papers.html",
-                    self.urls.papers(lang),
-                    self.urls.papers,
-                    lang,
-                    "papers",
-                    self.strings[lang]["paper_index"],
-                    "site.yaml",
-                    made_from=(listed,),
-                    lazy=issues,
-                )
-            )
+                for p in plan.pages(lang, tags)
+            ]
         jobs += self.tag_pages(tags)
         jobs += [self.sitemap(catalog, tags), self.robots()]
         return jobs
@@ -409,9 +396,8 @@ class Renderer:
         return [self.urls.output_path(self.urls.paper(lang, paper.id)) for lang in LANGS for paper in head.papers]
 
     def tag_pages(self, tags: tuple[Tag, ...]) -> list[Job]:
+        """The tag overview of each edition (each tag's own pages: archive.py)."""
         outputs = []
-        # A tag page shows, of each issue with the tag, what lists show.
-        listed = {tag.slug: b"".join({id(h): h.listed for h, _ in tag.papers}.values()) for tag in tags}
         for lang in LANGS:
 
             def views(lang: Lang = lang) -> dict[str, object]:
@@ -430,21 +416,6 @@ class Renderer:
                     made_from=tuple((tag.slug, tag.name, len(tag.papers)) for tag in tags),
                 )
             )
-            for tag in tags:
-                outputs.append(
-                    self._page(
-                        "tag.html",
-                        self.urls.tag(lang, tag.slug),
-                        lambda other, slug=tag.slug: self.urls.tag(other, slug),
-                        lang,
-                        "tag",
-                        f"{self.strings[lang]['tag']}: {tag.name}",
-                        f"tag {tag.name!r}",
-                        description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
-                        made_from=(tag.slug, tag.name, listed[tag.slug]),
-                        lazy=lambda lang=lang, tag=tag: {"tag": self.views.tag(lang, tag)},
-                    )
-                )
         return outputs
 
     def feed_items(self, catalog: Catalog, full: Callable[[IssueHead], Issue], lang: Lang) -> list[FeedItem]:
@@ -633,6 +604,7 @@ class Renderer:
             (
                 tuple((head.key, tuple(paper.id for paper in head.papers)) for head in catalog.issues),
                 tuple(tag.slug for tag in tags),
+                tuple(url for url, _ in archive.page_urls(self.urls, catalog, tags, "ko")),
             )
         )
 
@@ -654,6 +626,7 @@ class Renderer:
                 (u.tags(lang), u.tags, "tags"),
             ]
             pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
+            pages += [(url, url_in, "list") for url, url_in in archive.page_urls(u, catalog, tags, lang)]
             for head in catalog.issues:
                 pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
                 pages += [

@@ -112,6 +112,8 @@ class ListPaper:
     title: Pair
     issue_url: str
     issue_title: str
+    week: str = ""
+    """The week of its issue (``2023-11-13``), which lists show instead of the issue's long title."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ class ViewMaker:
                         pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
                         url,
                         title,
+                        head.key,
                     )
                     for p in head.papers
                 ),
