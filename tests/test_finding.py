@@ -32,6 +32,7 @@ FEEDS = {
     "en/atom.xml": "atom10",
 }
 RAG = "rag-pipeline-survey"
+AUTHORS = {"ko": "이번 주의 주요 ML 논문 편집부", "en": "Top ML Papers of the Week editors"}
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +122,9 @@ def test_every_feed_parses_newest_first_with_unique_ids_and_absolute_links(site:
     assert entries[0].link.endswith("/issues/2023-11-20/")
     assert len({e.id for e in entries}) == len(entries)
     for entry in entries:
-        assert re.fullmatch(re.escape(SITE_ID) + r":(ko|en):issues:\d{4}-\d{2}-\d{2}", entry.id)
-        assert entry.author == "이번 주의 주요 ML 논문 편집부"
+        found = re.fullmatch(re.escape(SITE_ID) + r":(ko|en):issues:\d{4}-\d{2}-\d{2}", entry.id)
+        assert found
+        assert entry.author == AUTHORS[found[1]]  # the editors' name in the entry's language
         html = entry.content[0].value if "content" in entry else entry.summary
         refs = re.findall(r'(?:href|src)="([^"]*)"', html)
         assert refs and all(urlsplit(r).scheme in ("http", "https") for r in refs), refs
@@ -168,7 +170,8 @@ def test_json_feed_1_1(site: Path) -> None:
     data = json.loads((site / "feed.json").read_text(encoding="utf-8"))
     assert data["version"] == "https://jsonfeed.org/version/1.1"
     assert data["home_page_url"] == BASE and data["feed_url"] == BASE + "feed.json"
-    assert data["authors"] == [{"name": "이번 주의 주요 ML 논문 편집부"}]
+    assert data["authors"] == [{"name": f"{AUTHORS['ko']} · {AUTHORS['en']}"}]
+    assert [i["authors"][0]["name"] for i in data["items"]] == [AUTHORS[i["language"]] for i in data["items"]]
     items = data["items"]
     assert [i["id"] for i in items] == [
         f"{SITE_ID}:{lang}:issues:{week}" for week in ("2023-11-20", "2023-11-13") for lang in ("ko", "en")

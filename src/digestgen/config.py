@@ -46,7 +46,8 @@ class SiteConfig:
     """Stable identifier of the site (a tag: URI); feed ids derive from it, never from base_url."""
     timezone: str
     """IANA zone that gives issue dates a time zone in feeds."""
-    author: str
+    author: Bilingual
+    """The editors' name in each language (one text in site.yaml stands for both)."""
     notice: Bilingual
     """The disclaimer shown on every issue (summaries are machine-written)."""
     discussion: str
@@ -98,7 +99,7 @@ def load_config(path: Path) -> SiteConfig:
         default_language=lang if lang in LANGS else "ko",  # type: ignore[arg-type]
         id=site_id,
         timezone=timezone,
-        author=r.text(("author",)).strip(),
+        author=_author(r),
         notice=r.bilingual(("notice",)),
         discussion=r.url(("discussion",)),
         content_dir=folder("content_dir", "content"),
@@ -116,3 +117,12 @@ def load_config(path: Path) -> SiteConfig:
     if r.problems:
         raise DigestError(r.problems)
     return config
+
+
+def _author(r: Reader) -> Bilingual:
+    """``author: 편집부`` names the editors in both editions; ``author: {ko: …, en: …}`` in each."""
+    if isinstance(r.get(("author",)), dict):
+        both = r.bilingual(("author",))
+        return Bilingual(both.ko or both.en, both.en or both.ko)
+    name = r.text(("author",)).strip()
+    return Bilingual(name, name)

@@ -16,7 +16,7 @@ import jinja2.meta
 from . import archive
 from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
-from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
+from .feeds import FeedInfo, FeedItem, atom, entry_datetime, issue_guid, json_feed, math_fallback, rss
 from .markdown import Markdown
 from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
 from .source import parse_yaml, read_text
@@ -430,16 +430,17 @@ class Renderer:
             )
             html = self._render("feed_item.html", lang=lang, issue=view, t=self.strings[lang])
             # Markdown may link within the page (#…); feed readers need the full address.
-            html = html.replace('href="#', f'href="{self.urls.absolute(view.url)}#')
+            html = math_fallback(html.replace('href="#', f'href="{self.urls.absolute(view.url)}#'))
             items.append(
                 FeedItem(
                     guid=issue_guid(self.config, issue, lang),
                     title=view.title,
                     url=self.urls.absolute(view.url),
-                    date=issue_datetime(issue, self.config.timezone),
+                    date=entry_datetime(issue, self.config.timezone, lang, self.config.default_language),
                     html=html,
                     lang=lang,
                     tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags)),
+                    author=self.config.author.get(lang),
                 )
             )
         return items
@@ -457,7 +458,9 @@ class Renderer:
             lang=lang,
             site_url=self.urls.absolute(self.urls.home(lang) if lang else self.urls.landing()),
             self_url=self.urls.absolute(self_url),
-            author=self.config.author,
+            author=self.config.author.get(lang)
+            if lang
+            else " · ".join(dict.fromkeys(self.config.author.get(c) for c in LANGS)),
         )
 
     def feeds(self, catalog: Catalog, full: Callable[[IssueHead], Issue]) -> list[Job]:
