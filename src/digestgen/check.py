@@ -36,6 +36,8 @@ class CheckResult:
     warnings: tuple[Problem, ...]
     issues: int = 0
     papers: int = 0
+    unreviewed: int = 0
+    """Korean fields still marked machine-translated (``machine_translated``)."""
 
     def exit_code(self, strict: bool) -> int:
         return 1 if self.errors or (strict and self.warnings) else 0
@@ -57,7 +59,14 @@ def check(config: SiteConfig) -> CheckResult:
         *_rendered_leftovers(content, renderer, rendered),
     ]
     unique = sorted(set(warnings), key=Problem.sort_key)
-    return CheckResult((), tuple(unique), len(content.issues), len(content.papers))
+    return CheckResult((), tuple(unique), len(content.issues), len(content.papers), unreviewed(content))
+
+
+def unreviewed(content: Content) -> int:
+    """How many Korean fields are machine translations nobody has reviewed yet."""
+    texts = [text for issue in content.issues for _, _, text, _ in _texts(issue)]
+    texts += [issue.title for issue in content.issues]
+    return sum(1 for text in texts if text.machine and text.ko)
 
 
 def _warn(origin: Origin, name: str, message: str) -> Problem:
@@ -258,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
                 "warnings": [problem_json(p) for p in result.warnings],
                 "issues": result.issues,
                 "papers": result.papers,
+                "unreviewed": result.unreviewed,
             },
             sys.stdout,
             ensure_ascii=False,
@@ -271,5 +281,6 @@ def run(args: argparse.Namespace) -> int:
         f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
         f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
         + (" (--strict: warnings fail)" if args.strict and result.warnings else "")
+        + (f"; {_count(result.unreviewed, 'machine-translated field')} not yet reviewed" if result.unreviewed else "")
     )
     return code

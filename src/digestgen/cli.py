@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     for command in (scaffold, check, serve):
         command.register(commands)
     add_import_command(commands)
+    from .translate import command as translate  # adds `translate` and `reviewed`
+
+    translate.register(commands)
+    from . import forum_post  # adds `export post`
+
+    forum_post.register(commands)
     return parser
 
 

@@ -28,7 +28,42 @@ _KEYS = (
     "templates_dir",
     "static_dir",
     "output_dir",
+    "translate",
 )
+_TRANSLATE_KEYS = (
+    "model",
+    "base_url",
+    "api_key_env",
+    "temperature",
+    "timeout",
+    "retries",
+    "backoff",
+    "prompt",
+    "glossary",
+)
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """``translate:`` in site.yaml: how ``digestgen translate`` reaches its model. Only read by
+    that command; building never needs a model or the network."""
+
+    model: str = "gpt-4o-mini"
+    base_url: str = ""
+    """Chat-completions endpoint (``…/v1``); empty: OPENAI_BASE_URL, else OpenAI's own."""
+    api_key_env: str = "OPENAI_API_KEY"
+    """Name of the environment variable holding the key (the key itself never goes in a file)."""
+    temperature: float = 0.2
+    timeout: float = 120.0
+    """Seconds to wait for one reply."""
+    retries: int = 5
+    """Further tries after a rate limit (429), a timeout or a server error (5xx)."""
+    backoff: float = 2.0
+    """Seconds before the first retry, doubled each time (a ``Retry-After`` header wins)."""
+    prompt: Path | None = None
+    """The instructions sent with every text (an editor's file); None: the built-in prompt."""
+    glossary: Path | None = None
+    """Terms kept in English or translated one fixed way (YAML ``term: translation``)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +95,7 @@ class SiteConfig:
     drafts: bool = False
     """Build issues marked ``draft: true`` too (``--drafts``, ``serve``); never read from site.yaml.
     Part of the configuration, so anything keyed on the configuration (caches) sees it."""
+    translate: TranslateSettings = TranslateSettings()
     origin: Origin | None = None
     """Where the settings were written (lines of ``notice.ko`` etc.), for warnings about them."""
 
@@ -107,6 +143,7 @@ def load_config(path: Path) -> SiteConfig:
         static_dir=folder("static_dir", "static"),
         output_dir=folder("output_dir", "_site"),
         config_path=path.resolve(),
+        translate=_translate(r, root),
         origin=Origin(
             shown,
             1,
@@ -126,3 +163,38 @@ def _author(r: Reader) -> Bilingual:
         return Bilingual(both.ko or both.en, both.en or both.ko)
     name = r.text(("author",)).strip()
     return Bilingual(name, name)
+
+
+def _translate(r: Reader, root: Path) -> TranslateSettings:
+    if not r.has(("translate",)) or not r.mapping(("translate",), _TRANSLATE_KEYS):
+        return TranslateSettings()
+    default = TranslateSettings()
+
+    def number(key: str, fallback: float, *, whole: bool = False) -> float:
+        value = r.get(("translate", key))
+        if value is None or not r.has(("translate", key)):
+            return fallback
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < 0:
+            kind = "a whole number" if whole else "a number"
+            r.error(("translate", key), f"must be {kind} ≥ 0, not {value!r}")
+            return fallback
+        return value
+
+    def file(key: str) -> Path | None:
+        name = r.text(("translate", key)).strip()
+        return (root / name).resolve() if name else None
+
+    base_url = r.text(("translate", "base_url")).strip()
+    if base_url and not is_http_url(base_url):
+        r.error(("translate", "base_url"), f"must be an http(s) URL, not {base_url!r}")
+    return TranslateSettings(
+        model=r.text(("translate", "model")).strip() or default.model,
+        base_url=base_url,
+        api_key_env=r.text(("translate", "api_key_env")).strip() or default.api_key_env,
+        temperature=number("temperature", default.temperature),
+        timeout=number("timeout", default.timeout),
+        retries=int(number("retries", default.retries, whole=True)),
+        backoff=number("backoff", default.backoff),
+        prompt=file("prompt"),
+        glossary=file("glossary"),
+    )

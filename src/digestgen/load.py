@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -18,8 +20,14 @@ from .schema import Reader
 from .source import FieldPath, SourceFile, format_field, read_source
 from .tags import tag_slug
 
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "papers")
-PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags", "authors", "year")
+MARK_KEY = "machine_translated"
+"""Front-matter key listing the fields whose Korean is an unreviewed machine translation; it sits
+in the issue's mapping and in each paper's, so a mark moves with its paper when papers are moved.
+An editor who has reviewed a field deletes its name (or the whole line)."""
+ISSUE_MARKS = ("title.ko", "notice.ko", "intro.ko")
+PAPER_MARKS = ("title.ko", "summary.ko", "abstract.ko")
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "papers", MARK_KEY)
+PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags", "authors", "year", MARK_KEY)
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
@@ -174,13 +182,14 @@ def parse_issue(source: SourceFile) -> Issue:
             r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
         seen.setdefault(paper.id, index)
 
-    intro_ko, intro_en, intro_lines = _split_intro(source.body, source.body_line)
+    intro_ko, intro_en, intro_lines = split_intro(source.body, source.body_line)
+    marks = read_marks(r, (), ISSUE_MARKS)
     issue = Issue(
         week=week,
         week_end=week_end,
-        title=_issue_title(r.bilingual(("title",)), week, week_end),
-        intro=Bilingual(ko=intro_ko, en=intro_en),
-        notice=r.bilingual(("notice",)),
+        title=_marked(_issue_title(r.bilingual(("title",)), week, week_end), "title.ko" in marks),
+        intro=Bilingual(ko=intro_ko, en=intro_en, machine="intro.ko" in marks),
+        notice=_marked(r.bilingual(("notice",)), "notice.ko" in marks),
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
@@ -207,7 +216,7 @@ def parse_issue(source: SourceFile) -> Issue:
     return issue
 
 
-def _split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
+def split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
     """The Korean and English introductions and the line each one's text begins on."""
 
     def start_line(offset: int, part: str) -> int:
@@ -271,11 +280,12 @@ def _parse_paper(
         paper_id = slugify(title.en)
         if title.en and not paper_id:
             r.error(path + ("title", "en"), "cannot make an id from this title; give the paper an 'id'")
+    marks = read_marks(r, path, PAPER_MARKS)
     return Paper(
         id=paper_id,
-        title=title,
-        summary=summary,
-        abstract=abstract,
+        title=_marked(title, "title.ko" in marks),
+        summary=_marked(summary, "summary.ko" in marks),
+        abstract=_marked(abstract, "abstract.ko" in marks),
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
@@ -289,6 +299,21 @@ def _parse_paper(
             text_lines=MappingProxyType(text_lines),
         ),
     )
+
+
+def read_marks(r: Reader, path: FieldPath, known: tuple[str, ...]) -> frozenset[str]:
+    """The field names listed under ``machine_translated`` at ``path`` (unknown names are errors)."""
+    names = r.string_list(path + (MARK_KEY,))
+    for index, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known here: {', '.join(known)}"
+            r.error(path + (MARK_KEY, index), f"{name!r} is not a field that can be marked; {hint}")
+    return frozenset(names)
+
+
+def _marked(text: Bilingual, machine: bool) -> Bilingual:
+    return replace(text, machine=True) if machine and text.ko else text
 
 
 def _valid_id(value: str) -> bool:

@@ -20,6 +20,9 @@ class Bilingual:
 
     ko: str = ""
     en: str = ""
+    machine: bool = False
+    """The Korean text is a machine translation nobody has reviewed yet (``machine_translated``
+    in the front-matter); pages show a mark on it."""
 
     def get(self, lang: Lang) -> str:
         return self.ko if lang == "ko" else self.en

@@ -30,6 +30,8 @@ class TextView:
     pending: bool = False
     """Shown in the other language (English in the Korean edition, Korean in the English one)
     because the edition's own text is still missing."""
+    machine: bool = False
+    """Korean text machine-translated and not yet reviewed (marked on the page)."""
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,14 @@ def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False
         return None
     if lang == "en":
         if text.en:
-            second = TextView(render(text.ko, "ko"), "ko") if both_ways and text.ko else None
+            second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
-        return Pair(TextView(render(text.ko, "ko"), "ko", pending=True))  # English missing: the Korean, marked
+        return Pair(
+            TextView(render(text.ko, "ko"), "ko", pending=True, machine=text.machine)
+        )  # English missing: the Korean, marked
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
-        return Pair(TextView(render(text.ko, "ko"), "ko"), original)
+        return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
     return Pair(TextView(render(text.en, "en"), "en", pending=True))
 
 
@@ -337,7 +341,7 @@ class ViewMaker:
         """The issue's own notice, language by language; where it has none, the site's (an
         issue's Korean notice does not hide the site's English one)."""
         own, site = issue.notice, self.site_notice
-        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en)
+        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en, machine=own.machine if own.ko else site.machine)
         from_issue = {"ko": bool(own.ko), "en": bool(own.en)}
         issue_render = self._markdown(issue.origin, "notice")
         site_render = self._markdown(self.site_origin, "notice")

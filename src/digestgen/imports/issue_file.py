@@ -150,3 +150,14 @@ def _quoted(value: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def field_lines(key: str, value: str, indent: int, parent: str) -> list[str]:
+    """``key: value`` written the way this module writes a field of ``parent`` (``title``,
+    ``summary``…), at ``indent`` spaces: for editing a file without re-writing all of it."""
+    return _scalar(f"{' ' * indent}{_key(key)}:", value, indent, parent)
+
+
+def quoted_scalar(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar (fits anywhere, flow mappings included)."""
+    return _quoted(value)
