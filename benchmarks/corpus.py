@@ -147,8 +147,16 @@ def make_corpus(weeks: int, seed: int = 7) -> list[Week]:
         result.append(
             Week(
                 week=week,
-                intro_ko=tuple(words.text(words.ko, words.around(330)) for _ in range(3)),  # type: ignore[arg-type]
-                intro_en=tuple(words.text(words.en, words.around(600)) for _ in range(3)),  # type: ignore[arg-type]
+                intro_ko=(
+                    words.text(words.ko, words.around(330)),
+                    words.text(words.ko, words.around(330)),
+                    words.text(words.ko, words.around(330)),
+                ),
+                intro_en=(
+                    words.text(words.en, words.around(600)),
+                    words.text(words.en, words.around(600)),
+                    words.text(words.en, words.around(600)),
+                ),
                 papers=tuple(papers),
             )
         )

@@ -28,6 +28,7 @@ import sys
 import time
 import venv
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -60,11 +61,15 @@ def hugo_binary() -> Path:
     return found[0]
 
 
-def run(cmd: list[str], cwd: Path) -> dict[str, float]:
+Measured = dict[str, Any]
+"""One command's figures (seconds, MB, counts) and its output under "stdout"."""
+
+
+def run(cmd: list[str], cwd: Path) -> Measured:
     """Wall, CPU (user+sys of the process tree) and peak RSS (MB) of one command."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = proc.stdout.read() if proc.stdout else b""  # type: ignore[union-attr]
+    out = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -75,7 +80,7 @@ def run(cmd: list[str], cwd: Path) -> dict[str, float]:
         "cpu": usage.ru_utime + usage.ru_stime,
         "rss": usage.ru_maxrss / 1024,
         "stdout": out.decode(errors="replace"),
-    }  # type: ignore[dict-item]
+    }
 
 
 def size_of(folder: Path) -> tuple[int, int]:
@@ -87,7 +92,7 @@ def size_of(folder: Path) -> tuple[int, int]:
     return pages, total
 
 
-def full_build(tool: str, n: int) -> dict[str, float]:
+def full_build(tool: str, n: int) -> Measured:
     src, out = CORPUS / str(n) / tool, OUT / str(n) / tool
     for stale in (out, out.with_name(out.name + ".cache")):
         if stale.is_dir():
@@ -103,13 +108,13 @@ def full_build(tool: str, n: int) -> dict[str, float]:
     result = run(cmd, src)
     result["pages"], result["bytes"] = size_of(out)
     if tool == "digestgen":
-        search = re.search(r"search index: \d+ pages?, ([0-9.]+) s", result["stdout"])  # type: ignore[arg-type]
+        search = re.search(r"search index: \d+ pages?, ([0-9.]+) s", result["stdout"])
         if search:
             result["search"] = float(search.group(1))
     return result
 
 
-def digestgen_rebuild(n: int, edit: str, serial: int) -> dict[str, float]:
+def digestgen_rebuild(n: int, edit: str, serial: int) -> Measured:
     """One rebuild after ``edit`` (a full build with cache must exist)."""
     project = CORPUS / str(n) / "digestgen"
     if edit == "issue":
@@ -134,7 +139,7 @@ def digestgen_rebuild(n: int, edit: str, serial: int) -> dict[str, float]:
     result = run([str(python()), "-m", "digestgen", "build", "--output", str(OUT / str(n) / "digestgen")], project)
     found = re.search(
         r" in ([0-9.]+) s \(search index: \d+ pages?, ([0-9.]+) s\) \((\d+) rendered, (\d+) written", result["stdout"]
-    )  # type: ignore[arg-type]
+    )
     assert found, result["stdout"]
     result["build"], result["search"] = float(found.group(1)), float(found.group(2))
     result["rendered"], result["written"] = int(found.group(3)), int(found.group(4))
@@ -168,7 +173,8 @@ def digestgen_session_rebuilds(n: int, edits: int) -> list[list[float]]:
     sharing a cache Session (in memory), as (pages s, then search index s)."""
     project = CORPUS / str(n) / "digestgen"
     result = run([str(python()), "-c", SESSION_SCRIPT, str(OUT / str(n) / "digestgen-session"), str(edits)], project)
-    return json.loads(str(result["stdout"]).strip().splitlines()[-1])
+    times: list[list[float]] = json.loads(str(result["stdout"]).strip().splitlines()[-1])
+    return times
 
 
 def hugo_watch_rebuilds(n: int, edits: int) -> list[float]:
@@ -207,13 +213,13 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def measure(n: int, runs: int) -> dict[str, object]:
+def measure(n: int, runs: int) -> dict[str, Any]:
     print(f"N={n}: generating corpus", file=sys.stderr, flush=True)
     subprocess.run(
         [sys.executable, str(HERE / "corpus.py"), "--weeks", str(n), "--out", str(CORPUS / str(n))], check=True
     )
-    full: dict[str, list[dict[str, float]]] = {tool: [] for tool in TOOLS}
-    rebuilds: dict[str, list[dict[str, float]]] = {"none": [], "issue": [], "template": []}
+    full: dict[str, list[Measured]] = {tool: [] for tool in TOOLS}
+    rebuilds: dict[str, list[Measured]] = {"none": [], "issue": [], "template": []}
     for r in range(runs):
         order = TOOLS[r % 3 :] + TOOLS[: r % 3]
         for tool in order:
@@ -228,12 +234,12 @@ def measure(n: int, runs: int) -> dict[str, object]:
     return {"n": n, "runs": runs, "full": full, "rebuilds": rebuilds, "hugo_watch": hugo_edits, "session": session}
 
 
-def summarise(result: dict[str, object]) -> list[list[str]]:
-    full = result["full"]  # type: ignore[index]
+def summarise(result: dict[str, Any]) -> list[list[str]]:
+    full = result["full"]
     rows: list[list[str]] = []
 
     def med(tool: str, key: str) -> float:
-        return median([run[key] for run in full[tool] if key in run])  # type: ignore[index]
+        return median([run[key] for run in full[tool] if key in run])
 
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.2f}" if b else "–"
@@ -264,13 +270,13 @@ def summarise(result: dict[str, object]) -> list[list[str]]:
     rows.append(
         [f"{n}", "search index (Pagefind), s", f"{search:.2f}" if search == search else "–", "–", "–", "–", "–"]
     )
-    hugo_watch = median(result["hugo_watch"])  # type: ignore[arg-type]
+    hugo_watch = median(result["hugo_watch"])
     for edit, label in (
         ("issue", "rebuild after one edit"),
         ("template", "rebuild after template edit"),
         ("none", "rebuild, no change"),
     ):
-        runs = result["rebuilds"][edit]  # type: ignore[index]
+        runs = result["rebuilds"][edit]
         build_s = median([r["build"] - r["search"] for r in runs])
         search_s = median([r["search"] for r in runs])
         wall = median([r["wall"] for r in runs])
@@ -286,10 +292,10 @@ def summarise(result: dict[str, object]) -> list[list[str]]:
                 "–",
             ]
         )
-    session = result.get("session") or []  # type: ignore[union-attr]
+    session = result.get("session") or []
     if session:
-        build_s = median([b for b, _ in session])  # type: ignore[misc]
-        search_s = median([s for _, s in session])  # type: ignore[misc]
+        build_s = median([b for b, _ in session])
+        search_s = median([s for _, s in session])
         rows.append(
             [
                 f"{n}",

@@ -12,13 +12,18 @@ import os
 import shutil
 import socket
 import threading
+import weakref
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from helpers import REPO
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Page
 
 SUBPATH = "/digest/"
 CHROMIUM_FLAGS = [
@@ -47,7 +52,7 @@ def chromium_path() -> str | None:
     return None
 
 
-def require_or_skip(reason: str) -> None:
+def require_or_skip(reason: str) -> NoReturn:
     if os.environ.get("DIGESTGEN_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required here but {reason}")
     pytest.skip(reason)
@@ -104,9 +109,30 @@ class Watch:
         return not (self.console_errors or self.failed or self.foreign)
 
 
-def save_screenshot(pg: object, name: str) -> Path:
+_WATCHES: weakref.WeakKeyDictionary[Page, Watch] = weakref.WeakKeyDictionary()
+
+
+def watch(pg: Page, origin: str) -> Watch:
+    """Record what ``pg`` does from now on; ``watch_of(pg)`` reads it."""
+    found = _WATCHES[pg] = Watch(origin)
+    pg.on("console", lambda msg: found.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: found.console_errors.append(str(exc)))
+    pg.on("requestfailed", lambda req: found.failed.append(req.url))
+    pg.on(
+        "request",
+        lambda req: None if req.url.startswith((origin, "data:", "about:")) else found.foreign.append(req.url),
+    )
+    pg.on("response", lambda res: found.failed.append(f"{res.status} {res.url}") if res.status >= 400 else None)
+    return found
+
+
+def watch_of(pg: Page) -> Watch:
+    return _WATCHES[pg]
+
+
+def save_screenshot(pg: Page, name: str) -> Path:
     """Screenshots are test artifacts, kept in test-artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    pg.screenshot(path=str(path), full_page=True)
     return path

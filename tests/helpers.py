@@ -4,7 +4,10 @@ with content written from small dicts."""
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,7 +15,21 @@ from digestgen.config import SiteConfig, load_config
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = REPO.parent / "shared" / "seed" / "000_4dc885194416978f.txt"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by its relative POSIX path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 15, what: str = "the condition") -> None:
+    """Poll ``predicate`` until it holds; fail the test if it still does not after ``timeout`` seconds.
+    For waits on something another thread or process does; never wait a fixed time instead."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)  # the poll interval, not a wait for anything
 
 
 def paper(n: int = 1, **fields: object) -> dict[str, object]:
@@ -59,8 +76,9 @@ class Project:
             path.write_text(text, encoding="utf-8")
         return path
 
-    def add_issue(self, week: str = "2023-11-13", **kwargs: object) -> Path:
-        return self.write(f"{week}.md", issue_text(week, **kwargs))  # type: ignore[arg-type]
+    def add_issue(self, week: str = "2023-11-13", **kwargs: Any) -> Path:
+        """``kwargs`` as for ``issue_text``: papers, body and any front-matter field."""
+        return self.write(f"{week}.md", issue_text(week, **kwargs))
 
     def config(self) -> SiteConfig:
         return load_config(self.root / "site.yaml")

@@ -18,6 +18,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -29,6 +30,9 @@ from digestgen.build import build
 from digestgen.config import load_config
 from digestgen.search import run_pagefind
 from helpers import FIXTURES, REPO
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Browser, Page
 
 SEARCH = FIXTURES / "search"
 TERMS = re.compile(r'<div class="search-terms"[^>]*data-search-terms[^>]*>.*?</div>\n?', re.S)
@@ -77,14 +81,14 @@ def paper_id(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def found_ids(page: object, site_url: str, lang: str, query: str, script: str) -> set[str]:
-    if not page.url.startswith(site_url + f"{lang}/"):  # type: ignore[attr-defined]
-        page.goto(site_url + f"{lang}/")  # type: ignore[attr-defined]
-        page.wait_for_function("() => window.digestgenSearch")  # type: ignore[attr-defined]
-    return {paper_id(url) for url in page.evaluate(script, query)}  # type: ignore[attr-defined]
+def found_ids(page: Page, site_url: str, lang: str, query: str, script: str) -> set[str]:
+    if not page.url.startswith(site_url + f"{lang}/"):
+        page.goto(site_url + f"{lang}/")
+        page.wait_for_function("() => window.digestgenSearch")
+    return {paper_id(url) for url in page.evaluate(script, query)}
 
 
-def measure(work: Path, browser: object) -> dict[tuple[str, str, str], dict[Query, set[str]]]:
+def measure(work: Path, browser: Browser) -> dict[tuple[str, str, str], dict[Query, set[str]]]:
     """{(method, edition, query language): {query: ids found}}, with a Playwright browser."""
     ports = {"ours": free_port(), "plain": free_port()}
     origins = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -95,7 +99,7 @@ def measure(work: Path, browser: object) -> dict[tuple[str, str, str], dict[Quer
     try:
         for method, script in (("plain", PLAIN_JS), ("digestgen", OURS_JS)):
             site_url = origins["ours" if method == "digestgen" else "plain"] + SUBPATH
-            page = browser.new_page()  # type: ignore[attr-defined]
+            page = browser.new_page()
             for edition in ("ko", "en"):
                 for query in load_queries():
                     key = (method, edition, query.lang)

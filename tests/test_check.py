@@ -177,15 +177,16 @@ def test_unquoted_number_in_text_field_is_an_error(project: Project) -> None:
 
 def test_render_warnings_are_included(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     from digestgen.errors import Problem
-    from digestgen.render import Renderer
+    from digestgen.model import Content
+    from digestgen.render import Output, Renderer
 
     original = Renderer.render
 
-    def render(self: Renderer, content: object) -> object:
+    def render(self: Renderer, content: Content) -> list[Output]:
         self.warnings.append(
             Problem("content/issues/2023-11-13.md", 9, 1, "papers[0].summary.en", "bad math", warning=True)
         )
-        return original(self, content)  # type: ignore[arg-type]
+        return original(self, content)
 
     monkeypatch.setattr(Renderer, "render", render)
     clean_issue(project)

@@ -9,11 +9,7 @@ from pathlib import Path
 import pytest
 
 from digestgen.cli import main
-from helpers import REPO, Project
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from helpers import REPO, Project, snapshot
 
 
 def test_build_prints_one_summary_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

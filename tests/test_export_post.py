@@ -95,7 +95,7 @@ def test_markdown_the_post_cannot_show_is_named(project: Project) -> None:
 
 
 def test_benchmark_weeks_round_trip(tmp_path: Path) -> None:
-    corpus = corpus_module()  # type: ignore[no-untyped-call]
+    corpus = corpus_module()
     corpus.write_digestgen(corpus.make_corpus(4), tmp_path)
     for path in sorted((tmp_path / "content" / "issues").glob("*.md")):
         issue = load(path)

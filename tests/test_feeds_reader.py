@@ -44,7 +44,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def entries(site: Path, name: str) -> list[feedparser.FeedParserDict]:
-    return feedparser.parse(site / name).entries
+    found: list[feedparser.FeedParserDict] = feedparser.parse(site / name).entries
+    return found
 
 
 def test_english_items_are_in_english(site: Path) -> None:
@@ -65,7 +66,7 @@ def test_english_items_are_in_english(site: Path) -> None:
 def test_og_description_of_an_english_issue_is_english(site: Path) -> None:
     page = BeautifulSoup((site / "en/issues/2023-11-13/index.html").read_text(encoding="utf-8"), "html5lib")
     description = page.find("meta", property="og:description")["content"]
-    assert description and not HANGUL.search(description)
+    assert description and not HANGUL.search(str(description))
 
 
 def test_math_reaches_feeds_as_its_tex_source(site: Path) -> None:

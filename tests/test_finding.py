@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from xml.etree import ElementTree
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from digestgen.build import build
 from digestgen.config import load_config
-from helpers import FIXTURES, REPO
+from helpers import FIXTURES, REPO, Project, snapshot
 
 BASE = "https://example.org/digest/"
 SITE_ID = "tag:example.org,2023:ml-papers-digest"
@@ -68,10 +69,10 @@ def test_tag_links_on_papers_lead_to_tag_pages_in_the_same_edition(site: Path) -
         links = soup.select("ul.tags a[rel=tag]")
         # Each tag under its site-wide name: the most used spelling, ties to the first used.
         assert [a.get_text() for a in links] == ["RAG", "검색 증강", "LLM"]
-        for a in links:
-            assert a["href"].startswith(f"/digest/{lang}/tags/")
-            assert a["href"].isascii()  # Hangul is percent-encoded
-            assert (site / unquote(a["href"][len("/digest/") :]) / "index.html").is_file()
+        for href in (str(a["href"]) for a in links):
+            assert href.startswith(f"/digest/{lang}/tags/")
+            assert href.isascii()  # Hangul is percent-encoded
+            assert (site / unquote(href[len("/digest/") :]) / "index.html").is_file()
 
 
 def test_case_and_spacing_variants_share_one_tag_page(site: Path) -> None:
@@ -201,7 +202,7 @@ def test_every_page_links_its_editions_feeds_own_language_first(site: Path) -> N
     for path in ("ko", "en", f"ko/papers/{RAG}", "en/tags/llm"):
         lang = path[:2]
         other = "en" if lang == "ko" else "ko"
-        links = [link["href"] for link in soup_of(site, path).select("head link[rel=alternate][type]")]
+        links = [str(link["href"]) for link in soup_of(site, path).select("head link[rel=alternate][type]")]
         assert links[:4] == [
             BASE + f"{lang}/feed.xml",
             BASE + f"{lang}/atom.xml",
@@ -224,7 +225,7 @@ def test_sitemap_lists_every_page_with_its_language_alternates(site: Path) -> No
     assert len(locs) == len(set(locs)) == len(html_pages(site))
     for url in urls:
         loc = url.find("s:loc", ns).text
-        alternates = {a.get("hreflang"): a.get("href") for a in url.findall("x:link", ns)}
+        alternates = {a.get("hreflang"): a.get("href", "") for a in url.findall("x:link", ns)}
         assert set(alternates) == {"ko", "en", "x-default"}
         assert loc in alternates.values()  # itself included
         for href in alternates.values():
@@ -366,25 +367,28 @@ def test_search_box_on_every_edition_page(site: Path) -> None:
 # Failure and safety
 
 
-def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(project, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from digestgen import search
+def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from digestgen.cli import main
     from helpers import paper
 
     project.add_issue()
     assert main(["build"]) == 0
-    before = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    before = snapshot(project.output)
     project.add_issue("2023-11-20", papers=[paper(2)])
-    monkeypatch.setattr(search.sys, "executable", "/bin/false")  # `false -m pagefind …` exits 1
+    monkeypatch.setattr(
+        sys, "executable", "/bin/false"
+    )  # Pagefind runs as `sys.executable -m pagefind`: `false` exits 1
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("_site: Pagefind failed (is `pagefind[bin]` installed?): exit status 1\n")
     assert "Traceback" not in err
-    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == before
+    assert snapshot(project.output) == before
     assert not (project.root / "_site.new").exists()
 
 
-def test_tags_from_content_are_escaped_everywhere(project) -> None:  # type: ignore[no-untyped-def]
+def test_tags_from_content_are_escaped_everywhere(project: Project) -> None:
     from helpers import paper
 
     project.add_issue(papers=[paper(1, tags=["<script>alert(1)</script>", 'a"b'])])
@@ -415,16 +419,16 @@ def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
     assert hangul_terms([text], words=False).split() == ["색증", "강생", "성뇌", "델을"]
 
 
-def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project: Project) -> None:
     first = build(project.config())
     assert first.search_pages == 0 and not (project.output / "pagefind").exists()
-    snapshot = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    files = snapshot(project.output)
     for path, version in FEEDS.items():
         feed = feedparser.parse((project.output / path).read_bytes())
         assert not feed.bozo and feed.version == version and feed.entries == []
     assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (project.output / "atom.xml").read_text()
     build(project.config())
-    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == snapshot
+    assert snapshot(project.output) == files
 
 
 @settings(max_examples=60)

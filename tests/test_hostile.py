@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +25,7 @@ from digestgen.load import ISSUE_KEYS, PAPER_KEYS, load_content
 from digestgen.model import Content
 from digestgen.render import Renderer, load_assets
 from digestgen.urls import Urls
-from helpers import FIXTURES, REPO, Project, issue_text, paper
+from helpers import FIXTURES, REPO, Project, issue_text, paper, snapshot
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -45,10 +45,6 @@ _NEVER = (
     "style",
     "template",
 )  # the templates' own search form and buttons: their URLs are checked below
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def own_scripts() -> set[str]:
@@ -117,21 +113,19 @@ def test_invalid_content_keeps_the_previous_site(
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_a_huge_file_is_refused_in_bounded_time_and_memory(
-    project: Project, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_huge_file_is_refused_without_reading_it_whole(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     path = project.root / "content" / "issues" / "2023-11-13.md"
     with path.open("wb") as handle:
         handle.write(b"---\nweek: 2023-11-13\npapers:\n")
         handle.write(b"  - {title: {en: x}, summary: {en: y}}\n" * 1_000_000)  # 37.2 MiB
         handle.write(b"---\n")
-    started = time.perf_counter()
     tracemalloc.start()
     assert main(["build"]) == 1
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert time.perf_counter() - started < 5
-    assert peak < 16 * 1024 * 1024  # reads at most the 4 MiB limit, not the whole file
+    # Reads at most the 4 MiB limit, not the whole file (which is also what bounds its time; a
+    # wall-clock limit would only measure how busy the machine is).
+    assert peak < 16 * 1024 * 1024
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/issues/2023-11-13.md: file is 37.2 MiB; the limit is 4 MiB (one week's file is usually under 100 KiB)"
     )
@@ -308,8 +302,8 @@ _FIELDS = [
 @settings(PROPERTY, max_examples=25)  # each example parses every page with html5lib (~0.5 s)
 @given(field=st.sampled_from(_FIELDS), text=_hostile_text)
 def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: str, text: str) -> None:
-    issue: dict[str, object] = {}
-    p = paper(1, abstract={"ko": "초록", "en": "Abstract"}, links={"paper": "https://arxiv.org/abs/1"})
+    issue: dict[str, Any] = {}
+    p: dict[str, Any] = paper(1, abstract={"ko": "초록", "en": "Abstract"}, links={"paper": "https://arxiv.org/abs/1"})
     body = {"ko": "소개", "en": "Intro"}
     where, _, rest = field.partition(".")
     if where == "intro":
@@ -323,7 +317,7 @@ def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: st
     elif "." in rest:
         name, lang = rest.split(".")
         target = issue if where == "issue" else p
-        target[name] = {**(target.get(name) or {"ko": "기본", "en": "Default"}), lang: text}  # type: ignore[dict-item]
+        target[name] = {**(target.get(name) or {"ko": "기본", "en": "Default"}), lang: text}
     else:
         (issue if where == "issue" else p)[rest] = text
     project.write("2023-11-13.md", issue_text(papers=[p], body=f"{body['ko']}\n\n<!-- en -->\n{body['en']}\n", **issue))

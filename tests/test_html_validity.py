@@ -28,7 +28,7 @@ def vnu_command() -> list[str]:
         require_or_skip(f"no vnu.jar at {jar} (npm install --prefix .cache/vnu vnu-jar, as .ci/run does)")
     if java is None:
         require_or_skip("no Java found to run vnu.jar (apt-get install default-jre-headless)")
-    return [java, "-jar", str(jar), "--errors-only", "--format", "json"]  # type: ignore[list-item]
+    return [java, "-jar", str(jar), "--errors-only", "--format", "json"]
 
 
 def test_every_page_passes_the_nu_html_checker(tmp_path: Path) -> None:

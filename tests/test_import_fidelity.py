@@ -13,7 +13,8 @@ from pathlib import Path
 
 import emoji
 import pytest
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString
 
 from digestgen.build import build
 from digestgen.cli import main

@@ -17,7 +17,7 @@ from digestgen.imports.draft import DraftIssue, DraftPaper
 from digestgen.imports.issue_file import front_matter_data, issue_file
 from digestgen.imports.post import read_post
 from digestgen.load import parse_issue
-from digestgen.model import Bilingual, Link
+from digestgen.model import Bilingual, Issue, Link
 from digestgen.source import parse_yaml, read_source
 from helpers import FIXTURES, REPO, Project
 
@@ -28,7 +28,7 @@ def imported(project: Project, *files: str | Path, args: tuple[str, ...] = ()) -
     return main(["import", "post", *map(str, files), *args])
 
 
-def load(path: Path):  # type: ignore[no-untyped-def]
+def load(path: Path) -> Issue:
     return parse_issue(read_source(path))
 
 
@@ -110,6 +110,7 @@ def test_short_range_bullet_intro_and_korean_only_title(project: Project, capsys
     assert imported(project, IMPORT / "post-short.txt") == 0
     written = project.root / "content" / "issues" / "2025-07-07.md"
     meta = read_source(written).meta.data
+    assert isinstance(meta, dict)
     assert meta["week"] == date(2025, 7, 7) and "week_end" not in meta  # [2025/07/07 ~ 13] is a normal week
     assert meta["papers"][0]["title"] == {"ko": "작은 모델의 반격"}
     assert meta["papers"][0]["links"] == {"paper": "https://arxiv.org/abs/2507.00002"}  # URL on the 논문 링크 line
@@ -238,7 +239,7 @@ def test_unknown_markers_text_and_extra_urls_are_kept_with_warnings() -> None:
 
 
 # Text as hostile to YAML as text gets: the writer must quote or block it so it reads back unchanged.
-_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 
 
 @settings(max_examples=100, deadline=None)

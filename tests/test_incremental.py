@@ -14,21 +14,17 @@ from digestgen import build as build_module
 from digestgen.build import BuildResult, build
 from digestgen.cache import cache_path
 from digestgen.errors import DigestError
-from helpers import Project, issue_text, paper
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from helpers import Project, issue_text, paper, snapshot
 
 
 def clean_build(project: Project, where: Path) -> dict[str, bytes]:
     build(project.config().override(output_dir=where), cache=False)
-    return tree(where)
+    return snapshot(where)
 
 
 def assert_same_as_clean(project: Project, tmp_path: Path, step: str) -> None:
     expected = clean_build(project, tmp_path / "clean")
-    actual = tree(project.output)
+    actual = snapshot(project.output)
     assert sorted(actual) == sorted(expected), step
     for name in expected:
         assert actual[name] == expected[name], f"{step}: {name} differs from a clean build"
@@ -156,12 +152,12 @@ def test_one_edit_renders_its_pages_and_writes_only_changed_files(project: Proje
     for n, key in enumerate(["2023-11-06", "2023-11-13", "2023-11-20"]):
         project.add_issue(key, papers=[paper(10 * n + 1), paper(10 * n + 2)])
     build(project.config())
-    before = tree(project.output)
+    before = snapshot(project.output)
     project.add_issue("2023-11-13", papers=[paper(11), paper(12, summary={"ko": "새 요약", "en": "New summary"})])
     result = build(project.config())
     # the summary shows on the issue page and the paper page, in both editions, in the feeds (whole
     # issues) and papers.json; the paper page changed, so the search index too
-    written = changed(before, tree(project.output))
+    written = changed(before, snapshot(project.output))
     assert result.written == len(written)
     assert site_files(written) == {
         "ko/issues/2023-11-13/index.html",
@@ -179,7 +175,7 @@ def test_one_edit_renders_its_pages_and_writes_only_changed_files(project: Proje
     }
     assert any(name.startswith("pagefind/") for name in written)
     # of the rendered files (the index is remade whole), only those showing that issue are made again
-    index = len([name for name in tree(project.output) if name.startswith("pagefind/")])
+    index = len([name for name in snapshot(project.output) if name.startswith("pagefind/")])
     assert result.rendered - index < (result.files - index) * 0.6
     soup = BeautifulSoup(project.read("en/papers/paper-number-12/"), "html5lib")
     assert "New summary" in soup.select_one(".summary").get_text()
@@ -189,10 +185,10 @@ def test_deleted_issue_removes_its_pages(project: Project, tmp_path: Path) -> No
     project.add_issue("2023-11-13", papers=[paper(1)])
     project.add_issue("2023-11-20", papers=[paper(2)])
     build(project.config())
-    before = set(tree(project.output))
+    before = set(snapshot(project.output))
     (project.root / "content" / "issues" / "2023-11-20.md").unlink()
     result = build(project.config())
-    gone = before - set(tree(project.output))
+    gone = before - set(snapshot(project.output))
     assert result.removed == len(gone)
     assert site_files(gone) == {
         "ko/issues/2023-11-20/index.html",
@@ -221,7 +217,7 @@ def test_output_edited_by_hand_is_repaired_by_a_clean_build(project: Project, tm
 def test_output_replaced_behind_the_cache_is_noticed(project: Project, tmp_path: Path) -> None:
     project.add_issue("2023-11-13", papers=[paper(1)])
     build(project.config())
-    stale = tree(project.output)
+    stale = snapshot(project.output)
     project.add_issue("2023-11-13", papers=[paper(1, summary={"ko": "새 요약", "en": "New summary"})])
     build(project.config())
     shutil.rmtree(project.output)
@@ -257,21 +253,21 @@ def test_corrupt_cache_is_ignored(project: Project, tmp_path: Path, damage: str)
 def test_deleting_the_cache_changes_nothing_but_time(project: Project, tmp_path: Path) -> None:
     project.add_issue("2023-11-13", papers=[paper(1), paper(2)])
     build(project.config())
-    before = tree(project.output)
+    before = snapshot(project.output)
     shutil.rmtree(cache_path(project.output))
     result = build(project.config())
     assert result.rendered == result.files
-    assert tree(project.output) == before
+    assert snapshot(project.output) == before
 
 
 def test_failed_rebuild_leaves_site_and_cache_usable(project: Project, tmp_path: Path) -> None:
     project.add_issue("2023-11-13", papers=[paper(1)])
     build(project.config())
-    before = tree(project.output)
+    before = snapshot(project.output)
     project.write("2023-11-20.md", "---\nweek: 2023-11-20\npapers: []\n---\n")
     with pytest.raises(DigestError):
         build(project.config())
-    assert tree(project.output) == before
+    assert snapshot(project.output) == before
     project.add_issue("2023-11-20", papers=[paper(2)])
     build(project.config())
     assert_same_as_clean(project, tmp_path, "after a failed build")
@@ -280,9 +276,9 @@ def test_failed_rebuild_leaves_site_and_cache_usable(project: Project, tmp_path:
 def test_config_change_rebuilds_what_uses_it(project: Project, tmp_path: Path) -> None:
     project.add_issue("2023-11-13", papers=[paper(1)])
     build(project.config())
-    before = tree(project.output)
+    before = snapshot(project.output)
     result = build(project.config().override(base_url="https://other.example/"))
-    written = changed(before, tree(project.output))
+    written = changed(before, snapshot(project.output))
     assert result.written == len(written)
     # every page, feed, sitemap, robots.txt and papers.json name the base URL; static files do not
     assert {name for name in site_files(set(before)) if not name.startswith("static/")} - written <= {
@@ -301,7 +297,7 @@ def test_parallel_build_is_identical_to_serial(
     serial = build(project.config().override(output_dir=tmp_path / "serial"), cache=False, processes=1)
     parallel = build(project.config().override(output_dir=tmp_path / "parallel"), cache=False, processes=2)
     assert isinstance(parallel, BuildResult) and parallel.files == serial.files
-    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
 
 
 def test_parallel_build_reports_template_errors(
@@ -328,10 +324,10 @@ def test_session_keeps_the_cache_in_memory(project: Project, tmp_path: Path) -> 
     assert not cache_path(project.output).exists()
     again = build(project.config(), cache=session)
     assert (again.rendered, again.written) == (0, 0)
-    before = tree(project.output)
+    before = snapshot(project.output)
     project.add_issue("2023-11-13", papers=[paper(1, summary={"ko": "요약", "en": "Edited"})])
     edited = build(project.config(), cache=session)
-    assert edited.written == len(changed(before, tree(project.output))) > 4
+    assert edited.written == len(changed(before, snapshot(project.output))) > 4
     assert_same_as_clean(project, tmp_path, "session")
     session.save()
     assert build(project.config()).rendered == 0  # the saved cache is the session's
@@ -342,9 +338,9 @@ def test_template_edit_remakes_only_pages_using_it(project: Project, tmp_path: P
     build(project.config())
     path = project.root / "templates" / "paper.html"
     path.write_text(path.read_text(encoding="utf-8").replace("<footer>", '<footer class="edited">'), encoding="utf-8")
-    before = tree(project.output)
+    before = snapshot(project.output)
     result = build(project.config())
-    written = changed(before, tree(project.output))
+    written = changed(before, snapshot(project.output))
     assert result.written == len(written) == 4  # two papers, two editions (the search index skips footers)
     assert result.rendered == 4 + len([name for name in before if name.startswith("pagefind/")])  # re-indexed
     assert 'class="edited"' in project.read("ko/papers/paper-number-1/")

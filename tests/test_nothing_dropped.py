@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from digestgen.build import build
 from digestgen.load import load_content
+from digestgen.model import LANGS, Lang
 from digestgen.render import Renderer, load_assets
 from digestgen.urls import Urls
 from helpers import REPO, Project
@@ -35,15 +36,15 @@ def test_every_field_reaches_its_issue_page(project: Project) -> None:
         if issue.intro.en:
             expected.append(("en", text_of(md.block(issue.intro.en))))
         for paper in issue.papers:
-            for lang in ("ko", "en"):
+            for lang in LANGS:
                 # Korean edition: Korean text with the English original; English edition: English.
-                langs = ("ko", "en") if lang == "ko" else ("en",)
+                langs: tuple[Lang, ...] = ("ko", "en") if lang == "ko" else ("en",)
                 for field in (paper.summary, paper.abstract):
                     expected += [(lang, text_of(md.block(field.get(x)))) for x in langs if field.get(x)]
-                expected += [(lang, paper.title.get(x)) for x in ("ko", "en") if paper.title.get(x)]
+                expected += [(lang, paper.title.get(x)) for x in LANGS if paper.title.get(x)]
                 expected += [(lang, tag) for tag in paper.tags]
                 hrefs = {a.get("href") for a in soups[lang].find_all("a")}
                 for url in [link.url for link in paper.links] + ([paper.tweet] if paper.tweet else []):
                     assert url in hrefs, (issue.key, paper.id, url)
-        for lang, text in expected:
-            assert text in texts[lang], (issue.key, lang, text[:60])
+        for edition, text in expected:
+            assert text in texts[edition], (issue.key, edition, text[:60])

@@ -115,7 +115,7 @@ def test_controls_are_named_buttons_in_both_editions(seed: Path) -> None:
         assert [b.get_text() for b in buttons] == names
         assert all(b["type"] == "button" and b["aria-pressed"] in ("true", "false") for b in buttons)
         # the page is complete before any script: no element starts hidden, originals are there
-        assert soup.find(attrs={"hidden": True}) is None and soup.find("html").get("data-originals") is None
+        assert soup.select_one("[hidden]") is None and soup.find("html").get("data-originals") is None
 
 
 def test_seed_math_and_emoji(seed: Path) -> None:

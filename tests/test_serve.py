@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
-import time
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
 from digestgen.serve import Server, _resolve
-from helpers import Project, issue_text, paper
+from helpers import REPO, Project, issue_text, paper, wait_until
 
 WEEK = "content/issues/2023-11-13.md"
 
@@ -35,26 +42,26 @@ class Client:
         return body.decode("utf-8")
 
     def status(self) -> dict[str, object]:
-        return json.loads(self.get("/__digestgen/status")[2])
+        state: dict[str, object] = json.loads(self.get("/__digestgen/status")[2])
+        return state
 
-    def wait(self, condition: Callable[[], bool], timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, "timed out waiting for the server to rebuild"
-            time.sleep(0.05)
+    def wait(self, condition: Callable[[], bool], timeout: float = 30) -> None:
+        wait_until(condition, timeout, "the server to rebuild")
+
+    def wait_for_generation(self, generation: int) -> None:
+        self.wait(lambda: self.status()["generation"] == generation)
 
 
 @pytest.fixture
 def served(project: Project) -> Iterator[tuple[Project, Client]]:
     project.add_issue(papers=[paper(1, title={"ko": "첫 논문", "en": "First paper"})])
     server = Server(project.config, "127.0.0.1", 0)
-    server.start()
-    time.sleep(0.3)  # let the watcher start before tests edit files
+    server.start()  # returns once the watchers are watching: edits from here on are seen
     yield project, Client(server)
     server.stop()
 
 
-def edit(project: Project, title: str, **fields: object) -> None:
+def edit(project: Project, title: str, **fields: Any) -> None:
     project.write("2023-11-13.md", issue_text(papers=[paper(1, title={"ko": "첫 논문", "en": title})], **fields))
 
 
@@ -97,8 +104,8 @@ def test_one_rebuild_per_burst(served: tuple[Project, Client]) -> None:
         project.add_issue(
             f"2023-11-{13 + 7 * (n - 1):02d}" if n < 4 else f"2023-12-{(n - 4) * 7 + 4:02d}", papers=[paper(n)]
         )
-    client.wait(lambda: client.status()["generation"] != 1)
-    time.sleep(1.0)
+    # Settled: every watcher has looked again after the rebuild began and found nothing pending.
+    client.wait(lambda: client.server.site.builds > 1 and client.server.settled())
     assert client.status()["generation"] == 2
     assert client.server.site.builds == 2
 
@@ -112,12 +119,12 @@ def test_template_static_and_settings_changes_rebuild(served: tuple[Project, Cli
             encoding="utf-8",
         )
         (project.root / "site.yaml.tmp").replace(settings)
-        client.wait(lambda n=n: client.status()["generation"] == 2 * n)
+        client.wait_for_generation(2 * n)
         assert f"Renamed Digest {n}" in client.text("/digest/en/")
         settings.write_text(
             settings.read_text(encoding="utf-8").replace(f"en: Renamed Digest {n}", "en: Top ML Papers of the Week")
         )
-        client.wait(lambda n=n: client.status()["generation"] == 2 * n + 1)
+        client.wait_for_generation(2 * n + 1)
     (project.root / "static" / "extra.css").write_text("body{}", encoding="utf-8")
     client.wait(lambda: client.status()["generation"] == 6)
     assert client.text("/digest/static/extra.css") == "body{}"
@@ -191,7 +198,6 @@ def test_serving_starts_even_when_content_is_broken(project: Project) -> None:
     project.write("2023-11-13.md", "---\nweek: [\n---\n")
     server = Server(project.config, "127.0.0.1", 0)
     server.start()
-    time.sleep(0.3)
     client = Client(server)
     try:
         status, _, body = client.get("/digest/en/")
@@ -218,36 +224,73 @@ def test_a_busy_port_is_a_message_not_a_traceback(
     assert "Traceback" not in err
 
 
-def test_the_command_serves_until_ctrl_c(project: Project) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import urllib.request
+class Lines:
+    """The lines a child process writes to one stream, gathered by a thread (a readline() on the
+    pipe could block the test forever)."""
 
-    from helpers import REPO
+    def __init__(self, stream: IO[str] | None) -> None:
+        assert stream is not None
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
 
-    project.add_issue()
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "digestgen", "serve", "--port", "0"],
-        cwd=project.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.append(line)
+
+    def wait_for(self, prefix: str, timeout: float = 60) -> str:
+        wait_until(lambda: any(line.startswith(prefix) for line in self.lines), timeout, f"a line {prefix!r}")
+        return next(line for line in self.lines if line.startswith(prefix))
+
+    def text(self) -> str:
+        self._thread.join(timeout=10)  # the process has exited: the pipe is at its end
+        return "".join(self.lines)
+
+
+@contextlib.contextmanager
+def ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Children started inside this block get Ctrl+C (SIGINT) at its default, as a terminal gives it.
+
+    A test run started in the background by a non-interactive shell (`pytest &`, many CI runners)
+    has SIGINT ignored, children inherit that, and a Python started with SIGINT ignored keeps
+    ignoring it: Ctrl+C would do nothing and the test would wait in vain (it did, in one run of two).
+    A signal handled here is reset to the default in a child, which then handles it as Python does."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        lines = [proc.stdout.readline() for _ in range(3)]  # rebuilt…, search index…, serving…  # type: ignore[union-attr]
-        url = next(line.split()[1] for line in lines if line.startswith("serving "))
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/digest/")
-        with urllib.request.urlopen(url + "en/") as res:
-            assert b"Paper number 1" in res.read()
+        yield
     finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("fetch", [True, False], ids=["after-a-request", "right-after-the-serving-line"])
+def test_the_command_serves_until_ctrl_c(project: Project, fetch: bool) -> None:
+    """Ctrl+C stops `digestgen serve` with exit 0 and no traceback, also when it comes the moment
+    the "serving" line is out (that line used to be printed before Ctrl+C was handled)."""
+    project.add_issue()
+    with ctrl_c_as_in_a_terminal():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "digestgen", "serve", "--port", "0"],
+            cwd=project.root,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    out, err = Lines(proc.stdout), Lines(proc.stderr)
+    try:
+        url = out.wait_for("serving ").split()[1]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/digest/")
+        if fetch:
+            with urllib.request.urlopen(url + "en/", timeout=30) as res:
+                assert b"Paper number 1" in res.read()
         proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:  # only when something above failed: do not leave it running
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out.text() + err.text()
+    assert "Traceback" not in err.text()
 
 
 def test_a_bug_during_a_rebuild_does_not_stop_the_server(

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digestgen.load import load_content
+from digestgen.model import Catalog
 from digestgen.tags import collect_tags, near_duplicate_warnings, tag_key, tag_slug
 from digestgen.urls import Urls
 from helpers import Project, paper
@@ -55,9 +56,9 @@ def test_slug_depends_on_the_tag_alone() -> None:
     assert tag_key("Chain Of Thought") == tag_key("chain-of-thought") == "chainofthought"
 
 
-def build_content(project: Project, papers: list[dict[str, object]], week: str = "2023-11-13"):  # type: ignore[no-untyped-def]
+def build_content(project: Project, papers: list[dict[str, object]], week: str = "2023-11-13") -> Catalog:
     project.add_issue(week, papers=papers)
-    return load_content(project.root / "content")
+    return load_content(project.root / "content").catalog(tag_slug)
 
 
 def test_collect_merges_spellings_and_names_a_tag_by_its_most_used_one(project: Project) -> None:

@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -196,11 +196,11 @@ def test_math_code_and_links_must_come_back_unchanged(
     ],
 )
 def test_each_kind_of_damage_is_caught(
-    site: Project, stub: ChatStub, capsys: pytest.CaptureFixture[str], broken: object, reason: str
+    site: Project, stub: ChatStub, capsys: pytest.CaptureFixture[str], broken: Callable[[str], str], reason: str
 ) -> None:
     summary = "Uses `flash_attn` ([code](https://github.com/x/y)).\n\n- fast\n- small"
     path = site.add_issue(papers=[paper(1, summary={"en": summary})])
-    stub.script.translate = broken  # type: ignore[assignment]
+    stub.script.translate = broken
     assert translate() == 0
     assert load(path).papers[0].summary == Bilingual(en=summary)
     assert "papers[0].summary.ko: warning: kept in English: " in (err := capsys.readouterr().err)

@@ -292,37 +292,63 @@ class Server:
         self.watch = watched_paths(config)
         self.step_ms = step_ms
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._http = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._watchers: list[threading.Thread] = []
+        self._looked: list[int] = []
+        """Per watcher: the build count when it last looked and found nothing new (-1: not yet)."""
+        self._round = threading.Condition()
 
-    def start(self) -> None:
+    def start(self, timeout: float = 30) -> None:
+        """Build, then serve and watch. Returns once every watcher is watching (or after
+        ``timeout`` seconds), so an edit made after it is never missed."""
         self.site.rebuild()
-        self._threads = [threading.Thread(target=self.httpd.serve_forever, daemon=True)]
-        self._threads += [
-            threading.Thread(target=self._watch, args=group, daemon=True) for group in _watch_groups(self.watch)
+        groups = _watch_groups(self.watch)
+        self._looked = [-1] * len(groups)
+        self._watchers = [
+            threading.Thread(target=self._watch, args=(n, *group), daemon=True) for n, group in enumerate(groups)
         ]
-        for thread in self._threads:
+        for thread in [self._http, *self._watchers]:
             thread.start()
+        with self._round:
+            self._round.wait_for(self.settled, timeout)
+
+    def settled(self) -> bool:
+        """Every watcher has looked since the last build began and found nothing new: no rebuild
+        is pending. (A watcher reports a look when it has seen no change for ``step_ms``.)"""
+        builds = self.site.builds
+        return all(n == builds for n in self._looked)
 
     def _watch(
-        self, paths: list[Path], recursive: bool, accept: Callable[[watchfiles.Change, str], bool] | None
+        self, n: int, paths: list[Path], recursive: bool, accept: Callable[[watchfiles.Change, str], bool] | None
     ) -> None:
         # One rebuild per burst: watchfiles gathers changes until `step` ms pass without another.
-        for _changes in watchfiles.watch(
+        # It yields an empty set after `step` ms without any, which tells start() and settled()
+        # that this watcher is in place and has nothing pending.
+        for changes in watchfiles.watch(
             *paths,
             watch_filter=accept,
             recursive=recursive,
             stop_event=self._stop,
             step=self.step_ms,
             debounce=3000,
+            rust_timeout=self.step_ms,
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
-            self.site.rebuild()
+            if changes:
+                self._looked[n] = -1
+                self.site.rebuild()
+            else:
+                with self._round:
+                    self._looked[n] = self.site.builds
+                    self._round.notify_all()
 
     def stop(self) -> None:
         self._stop.set()
-        self.httpd.shutdown()
+        if self._http.is_alive():  # shutdown() waits for serve_forever, which a Ctrl+C in start() may have prevented
+            self.httpd.shutdown()
         self.httpd.server_close()
-        for thread in self._threads:
+        for thread in self._watchers:
             thread.join(timeout=5)
         self.site.close()
 
@@ -351,9 +377,9 @@ def run(args: argparse.Namespace) -> int:
     from .cli import config_from_args
 
     server = Server(lambda: config_from_args(args), args.host, args.port, args.drafts)
-    server.start()
-    print(f"serving {server.url} (Ctrl+C to stop); watching {', '.join(p.name for p in server.watch)}", flush=True)
-    try:
+    try:  # from the start: Ctrl+C during the first build, or just after the line below, still stops cleanly
+        server.start()
+        print(f"serving {server.url} (Ctrl+C to stop); watching {', '.join(p.name for p in server.watch)}", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

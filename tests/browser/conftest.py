@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsing import CHROMIUM_FLAGS, SUBPATH, ServedSite, Watch, chromium_path, free_port, require_or_skip, serve
+from browsing import CHROMIUM_FLAGS, SUBPATH, ServedSite, chromium_path, free_port, require_or_skip, serve, watch
 from digestgen.build import build
 from digestgen.config import load_config
 from helpers import REPO, Project, add_sample_issues
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +42,7 @@ def served_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSi
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     executable = chromium_path()
     if executable is None:
         require_or_skip("no Chromium found (apt-get install chromium, or set CHROMIUM)")
@@ -52,37 +56,28 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def watched_page(browser: object, origin: str, **context_options: object) -> tuple[object, object]:
-    """A page in a fresh context (own storage) that records problems in ``page.watch``."""
-    context = browser.new_context(**context_options)  # type: ignore[attr-defined]
+def watched_page(browser: Browser, origin: str, **context_options: Any) -> tuple[BrowserContext, Page]:
+    """A page in a fresh context (own storage) that records problems (``watch_of(page)``)."""
+    context = browser.new_context(**context_options)
     pg = context.new_page()
-    watch = Watch(origin)
-    pg.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
-    pg.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
-    pg.on("requestfailed", lambda req: watch.failed.append(req.url))
-    pg.on(
-        "request",
-        lambda req: None if req.url.startswith((origin, "data:", "about:")) else watch.foreign.append(req.url),
-    )
-    pg.on("response", lambda res: watch.failed.append(f"{res.status} {res.url}") if res.status >= 400 else None)
-    pg.watch = watch
+    watch(pg, origin)
     return context, pg
 
 
 @pytest.fixture
-def page(browser: object, served_site: ServedSite) -> Iterator[object]:
-    """A fresh page (own storage) that records problems in ``page.watch``."""
+def page(browser: Browser, served_site: ServedSite) -> Iterator[Page]:
+    """A fresh page (own storage) that records problems in ``watch_of(page)``."""
     context, pg = watched_page(browser, served_site.origin)
     yield pg
     context.close()
 
 
 @pytest.fixture
-def open_page(browser: object) -> Iterator[Callable[..., object]]:
+def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """Opens watched pages with context options (viewport, color_scheme, javascript_enabled…)."""
     contexts = []
 
-    def open_(site: ServedSite, **options: object) -> object:
+    def open_(site: ServedSite, **options: Any) -> Page:
         context, pg = watched_page(browser, site.origin, **options)
         contexts.append(context)
         return pg

@@ -5,12 +5,16 @@ reachable by their rel=prev/next links."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from browsing import ServedSite
+from browsing import ServedSite, watch_of
 
-OpenPage = Callable[..., object]
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Page
+
+OpenPage = Callable[..., "Page"]  # quoted: Page is imported for type checking only
 PAGES = {
     "home": "",
     "issue": "issues/2023-11-13/",
@@ -35,7 +39,7 @@ def test_no_axe_violations_and_no_sideways_scroll(
     # target-size (WCAG 2.2, 24 px) is off by default in axe; Lighthouse checks it, so do we.
     violations = Axe().run(pg, options={"rules": {"target-size": {"enabled": True}}}).response["violations"]
     assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
-    assert pg.watch.clean(), pg.watch
+    assert watch_of(pg).clean(), watch_of(pg)
 
 
 def test_reader_goes_from_home_to_archive_to_a_year_to_an_issue(open_page: OpenPage, served_sample: ServedSite) -> None:
@@ -51,7 +55,7 @@ def test_reader_goes_from_home_to_archive_to_a_year_to_an_issue(open_page: OpenP
     pg.locator("ul.weeks > li > a").last.click()
     pg.wait_for_url(served_sample.url("en/issues/2023-11-06/"))
     assert pg.evaluate("document.documentElement.scrollHeight") < 6000
-    assert pg.watch.clean(), pg.watch
+    assert watch_of(pg).clean(), watch_of(pg)
 
 
 def test_tag_page_shows_titles_in_the_editions_language_and_weeks(
@@ -62,6 +66,6 @@ def test_tag_page_shows_titles_in_the_editions_language_and_weeks(
     items = pg.locator("ul.paper-list > li")
     assert items.count() == 3
     assert items.first.inner_text() == "Paper number 21 2023-11-20"
-    assert items.first.locator("a.week").get_attribute("href").endswith("/en/issues/2023-11-20/")
+    assert str(items.first.locator("a.week").get_attribute("href")).endswith("/en/issues/2023-11-20/")
     pg.goto(served_sample.url("ko/tags/rag/"))
     assert pg.locator("ul.paper-list > li").first.inner_text() == "논문 21 2023-11-20"

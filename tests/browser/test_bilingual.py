@@ -6,17 +6,21 @@ back language by language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from browsing import ServedSite
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Page
 
 ISSUE = "issues/2023-11-13/"
 JARVIS = "papers/jarvis-1-open-world-multi-task-agents-with-memory-augmented-multimodal-language/"
 PAGES = ["", ISSUE, JARVIS, "papers/", "tags/"]
 KOREAN_FONTS = ("Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans KR", "Noto Sans CJK KR", "NanumGothic")
 
-OpenPage = Callable[..., object]
+OpenPage = Callable[..., "Page"]  # quoted: Page is imported for type checking only
 
 # Elements whose own text is in one script but whose language (the nearest lang attribute) is the
 # other: English words in a Korean element, or Hangul in an English one. Names that read the same

@@ -4,12 +4,16 @@ the notice, and reading controls only on pages where they act."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from browsing import ServedSite
+from browsing import ServedSite, watch_of
 
-OpenPage = Callable[..., object]
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Page
+
+OpenPage = Callable[..., "Page"]  # quoted: Page is imported for type checking only
 
 
 def test_plain_citation_is_shown_beside_the_bibtex(open_page: OpenPage, served_sample: ServedSite) -> None:
@@ -22,7 +26,7 @@ def test_plain_citation_is_shown_beside_the_bibtex(open_page: OpenPage, served_s
     pg.goto(served_sample.url("en/papers/p1-pending/"))  # no paper link: the entry says so
     assert "Paper link unknown; summarized at" in pg.locator("p.citation").inner_text()
     assert "url = {" not in pg.locator("pre.bibtex").inner_text()
-    assert pg.watch.clean(), pg.watch
+    assert watch_of(pg).clean(), watch_of(pg)
 
 
 @pytest.mark.parametrize(("lang", "label"), [("ko", "댓글로 의견 나누기"), ("en", "Discuss this issue")])

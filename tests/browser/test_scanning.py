@@ -5,18 +5,22 @@ paper whose link was lost. Measured in Chromium on a phone."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browsing import ServedSite
+from browsing import ServedSite, watch_of
+
+if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
+    from playwright.sync_api import Page
 
 ISSUE = "issues/2023-11-13/"
 EMU = "papers/emu-video-and-emu-edit/"
 PHONE = {"width": 390, "height": 844}
 MAX_PHONE_HEIGHT = 8000
 
-OpenPage = Callable[..., object]
+OpenPage = Callable[..., "Page"]  # quoted: Page is imported for type checking only
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -31,7 +35,7 @@ def test_example_issue_fits_the_target_height_on_a_phone(
     height = pg.evaluate("document.documentElement.scrollHeight")
     assert height <= MAX_PHONE_HEIGHT, height
     assert pg.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert pg.watch.clean(), pg.watch
+    assert watch_of(pg).clean(), watch_of(pg)
 
 
 def test_title_summary_and_links_come_before_the_abstract(open_page: OpenPage, served_site: ServedSite) -> None:
@@ -69,7 +73,7 @@ def test_expand_all_opens_and_folds_every_abstract(open_page: OpenPage, served_s
     button.click()
     assert pg.locator("details.abstract[open]").count() == 0
     assert pg.get_by_role("button", name="초록 모두 펼치기").is_visible()
-    assert pg.watch.clean(), pg.watch
+    assert watch_of(pg).clean(), watch_of(pg)
 
 
 def test_without_script_the_abstracts_still_open(open_page: OpenPage, served_site: ServedSite) -> None:
@@ -96,11 +100,12 @@ def test_paper_without_a_link_offers_a_search_for_its_title(open_page: OpenPage,
     pg.goto(served_site.url("en/" + EMU))
     search = pg.get_by_role("link", name="Search arXiv")
     href = search.get_attribute("href")
+    assert href is not None
     parts = urlsplit(href)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "arxiv.org", "/search/")
     assert parse_qs(parts.query)["query"] == ["Emu Video and Emu Edit"]
     assert search.is_visible()
-    assert pg.watch.clean(), pg.watch  # a link only: the page asks arXiv for nothing
+    assert watch_of(pg).clean(), watch_of(pg)  # a link only: the page asks arXiv for nothing
     pg.goto(served_site.url("ko/" + ISSUE))
     assert pg.locator("#emu-video-and-emu-edit .paper-links a.link-search").inner_text() == "arXiv에서 찾기"
 
