@@ -33,7 +33,11 @@ def test_cp949_file_is_named_with_its_probable_encoding(tmp_path: Path) -> None:
         ("", "a.md:1: file is empty; it needs a front-matter between '---' lines"),
         ("week: 2023-11-13\n", "a.md:1:1: no front-matter: the file must start with a line '---'"),
         ("---\nweek: 2023-11-13\nbody\n", "a.md:1:1: front-matter is not closed: add a line '---' after it"),
-        ("---\nweek: [2023\n---\n", "a.md:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"),
+        (
+            "---\nweek: [2023\n---\n",
+            "a.md:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>'\n  3 | \n    | ^\n"
+            "  hint: the '[' on line 2 is not closed, or a ',' is missing between its items",
+        ),
     ],
 )
 def test_broken_files(tmp_path: Path, text: str, expected: str) -> None:

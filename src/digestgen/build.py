@@ -37,6 +37,7 @@ from .config import SiteConfig
 from .errors import DigestError, Problem, display_path
 from .load import load_catalog, parse_issue
 from .model import Issue, IssueHead
+from .progress import Progress, silent
 from .render import STRINGS_FILE, Group, Job, Renderer, file_bytecode_cache, load_assets, papers_json_header
 from .search import index_pages
 from .source import read_source
@@ -85,7 +86,12 @@ class Task:
 
 
 def build(
-    config: SiteConfig, *, cache: bool | Session = True, processes: int | None = None, search: bool = True
+    config: SiteConfig,
+    *,
+    cache: bool | Session = True,
+    processes: int | None = None,
+    search: bool = True,
+    progress: Progress = silent,
 ) -> BuildResult:
     """Build the site described by ``config``; raises DigestError, leaving the old site as it was.
 
@@ -95,14 +101,15 @@ def build(
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
     validated like everything else, then left out unless ``config.drafts``. ``search=False``
     leaves the search index as it was (``serve`` shows the new pages first, then indexes them
-    with a second build: the cache remembers that the index is behind)."""
+    with a second build: the cache remembers that the index is behind). ``progress`` is told as
+    each stage ends (see progress.py)."""
     # Loading makes many objects that live as long as the build: the cycle collector's passes over
     # them cost up to a third of a rebuild and free nothing. So it is off while loading, and what
     # was loaded is then frozen out of its sight (rendering makes garbage it must still collect).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, cache, processes, collecting, search)
+        return _build(config, cache, processes, collecting, search, progress)
     finally:
         gc.unfreeze()
         if collecting:
@@ -110,7 +117,12 @@ def build(
 
 
 def _build(
-    config: SiteConfig, cache: bool | Session, processes: int | None, collecting: bool, search: bool
+    config: SiteConfig,
+    cache: bool | Session,
+    processes: int | None,
+    collecting: bool,
+    search: bool,
+    progress: Progress,
 ) -> BuildResult:
     started = time.perf_counter()
     check_output_dir(config.output_dir, config.root, [config.content_dir, config.templates_dir, config.static_dir])
@@ -154,6 +166,7 @@ def _build(
     parsed: dict[tuple[str, str], Issue] = {}
     everything = load_catalog(config.content_dir, {k: v.digest for k, v in inputs.items()}, detail.heads, parsed)  # type: ignore[arg-type]
     memo.update(parsed)
+    progress("loaded", len(everything.issues))
     left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
     catalog = everything if config.drafts else everything.published()
     renderer = Renderer(
@@ -176,7 +189,11 @@ def _build(
     digest = Digester()
     # Site-wide inputs: config, static files, UI strings. Templates count only for the files that use them.
     strings = config.templates_dir / STRINGS_FILE
-    templates_prefix, content_prefix = os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "")
+    # Issues count only for their own pages; standalone pages (content/pages) are in every page's navigation.
+    templates_prefix, content_prefix = (
+        os.path.join(config.templates_dir, ""),
+        os.path.join(config.content_dir, "issues", ""),
+    )
     site = digest(
         code_digest(),
         settings,
@@ -251,8 +268,10 @@ def _build(
     gc.freeze()
     if collecting:
         gc.enable()
+    progress("rendering", sum(task.weight for task in tasks))
     done = render_tasks(renderer, tasks, processes)
     made: dict[str, bytes] = {str(path): data for files, _, _ in done for path, data in files}
+    progress("rendered", len(made))
 
     # The search index is made from the paper pages before anything is written (so a failing
     # Pagefind leaves the old site as it was), and only when one of them changed.
@@ -284,6 +303,7 @@ def _build(
         search_seconds = time.perf_counter() - search_started
         search_files = tuple(str(path) for path in files)
         index_made = len(files)
+        progress("indexed", search_pages)
         for path, data in files.items():
             if not (intact and _same_bytes(output, str(path), data)):
                 changed[str(path)] = data
@@ -296,6 +316,7 @@ def _build(
         update_site({PurePosixPath(p): data for p, data in changed.items()}, removed, output)
     else:
         write_site_from({PurePosixPath(p): data for p, data in changed.items()}, output)
+    progress("written", len(changed))
 
     # What this build leaves for the next one.
     new_detail = Detail(heads=heads, search=search_files, closures=(templates_state, found))  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from pathlib import Path, PurePath
 from types import MappingProxyType
 
 from . import __version__
+from .editorfiles import folder_files
 
 FORMAT = 2
 """Bump when the cache's layout changes; older caches are then ignored."""
@@ -111,7 +112,7 @@ def tree_files(*roots: Path) -> list[Path]:
         if root.is_file():
             files.append(root)
         elif root.is_dir():
-            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            files.extend(folder_files(root))
     return sorted(set(files))
 
 
@@ -306,7 +307,11 @@ def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: i
     current: dict[str, Stat] = {}
     for path in files:
         key = str(path)
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:  # a link to nowhere, say: loading names it; here it only counts as a change
+            current[key] = Stat(0, 0, f"unreadable: {exc.strerror}")
+            continue
         old = previous.get(key)
         if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size and st.st_mtime_ns < saved_ns - RACY_NS:
             current[key] = old

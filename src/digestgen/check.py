@@ -19,6 +19,7 @@ from .errors import DigestError, Problem
 from .load import load_content
 from .markdown import plain
 from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
+from .options import add_site_arguments, announce, command_parser, config_from_args, count
 from .render import Renderer, load_assets
 from .source import format_field, read_source
 from .urls import Urls
@@ -231,29 +232,38 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
 def problem_json(problem: Problem) -> dict[str, object]:
     data = asdict(problem)
     data["severity"] = "warning" if data.pop("warning") else "error"
-    data["text"] = str(problem)
+    data["text"] = str(problem).split("\n", 1)[0]  # the excerpt (lines of its own) is a field of its own
+    if not data["excerpt"]:
+        del data["excerpt"]
     return data
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
-    cmd = commands.add_parser(
+    cmd = command_parser(
+        commands,
         "check",
         help="validate all content (drafts too) without writing anything",
-        description="Exit status: 0 clean, 1 on errors (or on warnings with --strict).",
+        description="Read, check and render every issue, drafts included, and report errors and "
+        "warnings (things that build but most likely want fixing) with file and line. Nothing is "
+        "written. Exit status: 0 clean, 1 on errors (or on warnings with --strict).",
+        examples="  digestgen check\n  digestgen check --strict --format json > report.json",
     )
-    add_build_arguments(cmd)
-    cmd.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
-    cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_site_arguments(cmd)
+    cmd.add_argument("--strict", action="store_true", help="count warnings as errors: exit 1 if there is any")
+    cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), or json for other programs (the problems on stdout)",
+    )
     cmd.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import _count, config_from_args
-
     try:
-        result = check(config_from_args(args))
+        config = config_from_args(args)
+        announce(config, "Checking", sys.stderr if args.format == "json" else None)
+        result = check(config)
     except DigestError as exc:  # site.yaml itself is broken: still the promised output format
         result = CheckResult(errors=tuple(exc.problems), warnings=())
     code = result.exit_code(args.strict)
@@ -278,9 +288,9 @@ def run(args: argparse.Namespace) -> int:
     for problem in (*result.errors, *result.warnings):
         print(problem, file=sys.stderr)
     print(
-        f"checked {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
-        f"{_count(len(result.errors), 'error')}, {_count(len(result.warnings), 'warning')}"
+        f"checked {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
+        f"{count(len(result.errors), 'error')}, {count(len(result.warnings), 'warning')}"
         + (" (--strict: warnings fail)" if args.strict and result.warnings else "")
-        + (f"; {_count(result.unreviewed, 'machine-translated field')} not yet reviewed" if result.unreviewed else "")
+        + (f"; {count(result.unreviewed, 'machine-translated field')} not yet reviewed" if result.unreviewed else "")
     )
     return code

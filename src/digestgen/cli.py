@@ -4,29 +4,51 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from . import __version__
 from .build import build
-from .config import CONFIG_NAME, load_config
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
-from .schema import is_http_url
+from .options import add_output_arguments, add_site_arguments, announce, command_parser, config_from_args, count
+from .progress import TerminalProgress, silent
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="digestgen", description="Static site generator for a bilingual weekly digest of ML papers."
+        prog="digestgen",
+        description="Static site generator for a bilingual weekly digest of ML papers. Every command\n"
+        "finds the site by its site.yaml, in the current folder or the nearest one above it.",
+        epilog="examples:\n  digestgen new          # start next week's issue\n"
+        "  digestgen serve        # preview at http://127.0.0.1:8000/, rebuilt as you edit\n"
+        "  digestgen build        # the site, into _site/\n\n"
+        "digestgen COMMAND --help says more about each command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"digestgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    build_cmd = commands.add_parser("build", help="build the site into the output folder")
-    add_build_arguments(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true", help="include issues marked draft: true")
+    build_cmd = command_parser(
+        commands,
+        "build",
+        help="build the site into the output folder",
+        description="Read and check every issue, then write the whole site (both languages, feeds, "
+        "search index) into the output folder. Nothing is written if anything is wrong: the "
+        "previous site stays as it was. Only files that changed are made and written again.",
+        examples="  digestgen build\n  digestgen build --base-url https://you.github.io/digest/ --output public",
+    )
+    add_site_arguments(build_cmd)
+    add_output_arguments(build_cmd)
+    build_cmd.add_argument(
+        "--drafts",
+        action="store_true",
+        help="also build the issues marked draft: true (to look at them, not to publish)",
+    )
     build_cmd.add_argument(
         "--clean",
         action="store_true",
-        help="ignore the build cache: make and write every file (puts right an output folder edited by hand)",
+        help="ignore the build cache and make and write every file (puts right an output folder edited by hand)",
+    )
+    build_cmd.add_argument(
+        "-q", "--quiet", action="store_true", help="print only warnings and errors (no progress, no summary)"
     )
     build_cmd.set_defaults(run=run_build)
     from . import check, scaffold, serve  # each command's module adds its own subcommand
@@ -43,54 +65,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help=f"site settings (default: ./{CONFIG_NAME})"
-    )
-    parser.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
-    parser.add_argument("--output", type=Path, help="output folder (default: _site/ beside the config)")
-    parser.add_argument("--base-url", help="absolute base URL, e.g. https://example.org/digest/")
-
-
-def config_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    config = load_config(args.config)
-    changes: dict[str, object] = {}
-    if args.content:
-        changes["content_dir"] = args.content.resolve()
-    if args.output:
-        changes["output_dir"] = args.output.resolve()
-    if args.base_url:
-        if not is_http_url(args.base_url):
-            from .errors import Problem
-
-            raise DigestError(
-                Problem("--base-url", None, None, "", f"must be an absolute http(s) URL, not {args.base_url!r}")
-            )
-        changes["base_url"] = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
-    return config.override(**changes)
-
-
 def run_build(args: argparse.Namespace) -> int:
-    result = build(config_from_args(args).override(drafts=args.drafts), cache=not args.clean)
+    config = config_from_args(args).override(drafts=args.drafts)
+    if not args.quiet:
+        announce(config, "Building")
+    shown = not args.quiet and sys.stdout.isatty()
+    result = build(config, cache=not args.clean, progress=TerminalProgress(sys.stdout) if shown else silent)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
+    if args.quiet:
+        return 0
     print(
-        f"built {_count(result.issues, 'issue')}, {_count(result.papers, 'paper')}: "
-        f"{_count(result.pages, 'page')}, {_count(result.files, 'file')} in {result.seconds:.2f} s "
-        f"(search index: {_count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
+        f"built {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
+        f"{count(result.pages, 'page')}, {count(result.files, 'file')} in {result.seconds:.2f} s "
+        f"(search index: {count(result.search_pages, 'page')}, {result.search_seconds:.2f} s) "
         f"({result.rendered} rendered, {result.written} written{f', {result.removed} removed' if result.removed else ''}) "
         f"→ {display_path(result.output)}/"
     )
     if result.drafts_left_out:
         print(
-            f"left out {_count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
+            f"left out {count(len(result.drafts_left_out), 'draft')} (build with --drafts to include): "
             f"{', '.join(result.drafts_left_out)}"
         )
     return 0
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(
-            f"{_count(len(exc.problems), 'error')}; nothing was written, the previous site is unchanged.",
+            f"{count(len(exc.problems), 'error')}; nothing was written, the previous site is unchanged.",
             file=sys.stderr,
         )
         return 1

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import DigestError, display_path
+from .errors import DigestError, Problem, display_path
 from .model import LANGS, Bilingual, Lang, Origin
 from .schema import Reader, is_http_url
 from .source import parse_yaml, read_text
@@ -101,6 +101,23 @@ class SiteConfig:
 
     def override(self, **changes: object) -> SiteConfig:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def find_config(start: Path) -> Path:
+    """The site.yaml of ``start`` or of the nearest folder above it (as git finds .git)."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise DigestError(
+        Problem(
+            CONFIG_NAME,
+            None,
+            None,
+            "",
+            f"not found in {here} or any folder above it; run digestgen inside a site's folder, or give --config PATH",
+        )
+    )
 
 
 def load_config(path: Path) -> SiteConfig:

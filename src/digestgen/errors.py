@@ -21,6 +21,8 @@ class Problem:
     message: str
     warning: bool = False
     """A warning is reported but does not stop the build (``check --strict`` makes it an error)."""
+    excerpt: str = ""
+    """Lines shown under the message: the offending line with a caret, a hint (YAML syntax errors)."""
 
     def __str__(self) -> str:
         where = self.path
@@ -30,7 +32,7 @@ class Problem:
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         kind = " warning:" if self.warning else ""
-        return f"{where}:{field}{kind} {self.message}"
+        return f"{where}:{field}{kind} {self.message}" + (f"\n{self.excerpt}" if self.excerpt else "")
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.field, self.message)
@@ -45,8 +47,9 @@ class DigestError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """A path as editors want to see it: relative to the working directory when inside it."""
+    """A path as editors want to see it: relative to the working directory when inside it. A link
+    is shown as itself, not as what it points to (which may not exist: an Emacs lock link)."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return (path.absolute().parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import CONFIG_NAME, load_config
 from .errors import DigestError, Problem, display_path
 from .imports.post import read_post
 from .imports.text import BULLET, escape_text
 from .load import parse_issue
 from .model import Bilingual, Issue
+from .options import add_site_arguments, command_parser, config_from_args
 from .source import read_source
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -167,21 +167,31 @@ def _shown(markdown: str) -> str:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("export", help="write a week in another form (the forum post)")
+    parser = command_parser(
+        commands,
+        "export",
+        help="write a week in another form (the forum post)",
+        description="Write one week of the site in another form; the one form so far is the forum post.",
+        examples="  digestgen export post 2023-11-13 -o post.txt",
+    )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-    post = kinds.add_parser("post", help="the week's forum post, in the text form import post reads")
+    post = command_parser(
+        kinds,
+        "post",
+        help="the week's forum post, in the text form import post reads",
+        description="The week as the forum post (the seed's text form), checked by reading it back "
+        "with import post before it is written.",
+        examples="  digestgen export post 2023-11-13\n  digestgen export post 2023-11-13 -o post.txt",
+    )
     post.add_argument("week", type=date.fromisoformat, metavar="WEEK", help="the issue's week, YYYY-MM-DD")
     post.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
-    post.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help=f"site settings (default: ./{CONFIG_NAME})"
-    )
-    post.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
+    add_site_arguments(post)
     parser.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    content_dir = args.content.resolve() if args.content else config.content_dir
+    config = config_from_args(args)
+    content_dir = config.content_dir
     path = content_dir / "issues" / f"{args.week.isoformat()}.md"
     if not path.is_file():
         raise DigestError(Problem(display_path(path), None, None, "", f"no issue for week {args.week.isoformat()}"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from .editorfiles import is_editor_file
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
 from .schema import Reader
@@ -65,9 +66,12 @@ def load_catalog(
     found: list[IssueHead] = []
     folder = display_path(content_dir / "issues")
     for path in paths:
-        # display_path resolves each path, which costs more than the rest of an unchanged file's load
-        shown = display_path(path) if path.is_symlink() else f"{folder}/{path.name}"
-        digest = digests.get(str(path)) or file_hash(path)
+        shown = f"{folder}/{path.name}"  # display_path for each costs more than the rest of an unchanged file's load
+        try:
+            digest = digests.get(str(path)) or file_hash(path)
+        except OSError as exc:  # gone or unreadable since the folder was listed
+            problems.append(Problem(shown, None, None, "", f"cannot read file: {exc.strerror}"))
+            continue
         head = heads.get((shown, digest))
         if head is None:
             try:
@@ -91,24 +95,25 @@ def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
             Problem(display_path(issues_dir), None, None, "", "no issues folder: put one Markdown file per week here")
         )
     with os.scandir(issues_dir) as found:  # names and kinds at once: a long archive has thousands
-        entries = sorted((entry.name, entry.is_file()) for entry in found)
+        entries = sorted((entry.name, entry.is_file()) for entry in found if not _ignored(entry.name))
+    folder = display_path(issues_dir)
     problems = [
-        Problem(
-            display_path(issues_dir / name),
-            None,
-            None,
-            "",
-            "not read: issues are files named YYYY-MM-DD.md directly in this folder; rename it or move it out",
-        )
+        Problem(f"{folder}/{name}", None, None, "", _not_an_issue(issues_dir / name))
         for name, is_file in entries
-        if not (name.endswith(".md") and is_file) and not _ignored(name)
+        if not (name.endswith(".md") and is_file)
     ]
-    return [issues_dir / name for name, _ in entries if name.endswith(".md")], problems
+    return [issues_dir / name for name, is_file in entries if name.endswith(".md") and is_file], problems
+
+
+def _not_an_issue(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return f"cannot read: it is a link to {os.readlink(path)}, which does not exist; remove the link"
+    return "not read: issues are files named YYYY-MM-DD.md directly in this folder; rename it or move it out"
 
 
 def _ignored(name: str) -> bool:
-    """Hidden files and editors' backups (``.x.swp``, ``x.md~``, ``#x.md#``) are not content."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".bak", ".orig"))
+    """Hidden files and editors' files (lock links, autosaves, backups, swap files) are not content."""
+    return name.startswith(".") or is_editor_file(name)
 
 
 def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:

@@ -15,10 +15,12 @@ import jinja2.meta
 
 from . import archive
 from .config import SiteConfig
+from .editorfiles import folder_files
 from .errors import DigestError, Problem, display_path
 from .feeds import FeedInfo, FeedItem, atom, entry_datetime, issue_guid, json_feed, math_fallback, rss
 from .markdown import Markdown
 from .model import LANGS, Catalog, Content, Issue, IssueHead, Lang
+from .pages import Page, load_pages, nav_pages
 from .source import parse_yaml, read_text
 from .tags import Tag, collect_tags, near_duplicate_warnings, tag_slug
 from .urls import Urls, check_unique_paths
@@ -138,6 +140,14 @@ class PageMeta:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A standalone page linked from the navigation, in one edition."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Assets:
     """Static files and the versioned URLs pages use for them."""
 
@@ -148,9 +158,14 @@ class Assets:
 def load_assets(static_dir: Path, urls: Urls) -> Assets:
     files, versioned = [], {}
     if static_dir.is_dir():
-        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        for path in folder_files(static_dir):
             name = path.relative_to(static_dir).as_posix()
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise DigestError(
+                    Problem(display_path(path), None, None, "", f"cannot read file: {exc.strerror}")
+                ) from None
             files.append(Output(PurePosixPath("static", name), data, display_path(path)))
             versioned[name] = urls.static(name, hashlib.sha256(data).hexdigest()[:10])
     return Assets(tuple(files), MappingProxyType(versioned))
@@ -266,6 +281,13 @@ class Renderer:
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
+        self.pages = load_pages(config.content_dir)
+        """Standalone pages (pages.py); they change every page's navigation, so the build counts
+        their files among the site-wide inputs."""
+        self.nav = {
+            lang: tuple(NavLink(p.title.get(lang), self.urls.page(lang, p.slug)) for p in nav_pages(self.pages))
+            for lang in LANGS
+        }
 
     def _warn(self, problem: Problem) -> None:
         if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
@@ -338,8 +360,33 @@ class Renderer:
                 for p in plan.pages(lang, tags)
             ]
         jobs += self.tag_pages(tags)
+        jobs += self.standalone_pages()
         jobs += [self.sitemap(catalog, tags), self.robots()]
         return jobs
+
+    def standalone_pages(self) -> list[Job]:
+        """Each standalone page (pages.py) in each edition."""
+        return [self._standalone_page(page, lang) for page in self.pages for lang in LANGS]
+
+    def _standalone_page(self, page: Page, lang: Lang) -> Job:
+        def url_in(other: Lang) -> str:
+            return self.urls.page(other, page.slug)
+
+        def body() -> dict[str, object]:
+            return {"body": self.views.markdown(page.origin, "body")(page.body.get(lang), lang)}
+
+        return self._page(
+            "page.html",
+            url_in(lang),
+            url_in,
+            lang,
+            "page",
+            page.title.get(lang),
+            page.origin.path,
+            page.description.get(lang),
+            made_from=(page,),
+            lazy=body,
+        )
 
     def groups(self, catalog: Catalog) -> list[Group]:
         """The issues' own pages, in groups the build renders or skips as a whole."""
@@ -630,6 +677,9 @@ class Renderer:
             ]
             pages += [(u.tag(lang, tag.slug), lambda other, slug=tag.slug: u.tag(other, slug), "tag") for tag in tags]
             pages += [(url, url_in, "list") for url, url_in in archive.page_urls(u, catalog, tags, lang)]
+            pages += [
+                (u.page(lang, p.slug), lambda other, slug=p.slug: u.page(other, slug), "page") for p in self.pages
+            ]
             for head in catalog.issues:
                 pages.append((u.issue(lang, head.key), lambda other, key=head.key: u.issue(other, key), "issue"))
                 pages += [
@@ -736,7 +786,9 @@ class Renderer:
         return found[1]
 
     def _render(self, template: str, **context: object) -> str:
-        context.update(site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once)
+        context.update(
+            site=self.config, urls=self.urls, assets=self.assets.urls, tr=self.strings, once=self._once, nav=self.nav
+        )
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import DigestError, Problem, display_path
+from .options import add_site_arguments, announce, command_parser, config_from_args
 
 _WEEK_FILE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -89,24 +90,27 @@ def _week(value: str) -> date:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
-    cmd = commands.add_parser(
+    cmd = command_parser(
+        commands,
         "new",
         help="write a skeleton issue for the next week (or --week)",
-        description="Write content/issues/<week>.md with every field and a commented "
-        "example paper, marked draft: true. Never overwrites a file.",
+        description="Write content/issues/<week>.md with every field and a commented example paper, "
+        "marked draft: true (build leaves it out until you remove that line). Never overwrites a file.",
+        examples="  digestgen new\n  digestgen new --week 2023-11-20",
     )
-    add_build_arguments(cmd)
+    add_site_arguments(cmd)
     cmd.add_argument(
-        "--week", type=_week, help="first day of the week, YYYY-MM-DD (default: the week after the latest)"
+        "--week",
+        type=_week,
+        metavar="YYYY-MM-DD",
+        help="the first day of the week to write (default: the week after the latest issue)",
     )
     cmd.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
-
-    path = new_issue(config_from_args(args).content_dir, args.week)
+    config = config_from_args(args)
+    announce(config, "Writing into")
+    path = new_issue(config.content_dir, args.week)
     print(f"wrote {display_path(path)}")
     return 0

@@ -31,7 +31,9 @@ from markupsafe import escape
 from .build import BuildResult, build
 from .cache import Session
 from .config import SiteConfig
+from .editorfiles import is_editor_file
 from .errors import DigestError, Problem
+from .options import add_site_arguments, announce, command_parser, config_from_args
 
 CONTROL = "/__digestgen/"
 """Server-only URLs (status and the reload script), outside any site subpath."""
@@ -157,10 +159,19 @@ def _watch_groups(paths: list[Path]) -> list[tuple[list[Path], bool, Callable[[w
     folders = [p for p in paths if p.is_dir()]
     groups: list[tuple[list[Path], bool, Callable[[watchfiles.Change, str], bool] | None]] = []
     if folders:
-        groups.append((folders, True, None))
+        groups.append((folders, True, content_change))
     for file in (p for p in paths if not p.is_dir()):
         groups.append(([file.parent], False, lambda _change, path, name=file.name: Path(path).name == name))
     return groups
+
+
+_DEFAULT_FILTER = watchfiles.DefaultFilter()
+
+
+def content_change(change: watchfiles.Change, path: str) -> bool:
+    """Is this a change to rebuild for? Not one to an editor's lock, autosave, backup or swap file
+    (an Emacs buffer being edited makes and removes its lock link), nor to .git and the like."""
+    return not is_editor_file(Path(path).name) and _DEFAULT_FILTER(change, path)
 
 
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
@@ -354,28 +365,35 @@ class Server:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .cli import add_build_arguments
-
-    cmd = commands.add_parser(
+    cmd = command_parser(
+        commands,
         "serve",
         help="serve the site on localhost, rebuild on changes, reload open pages",
-        description="Builds into a temporary folder (the output folder is not touched), "
-        "serves it under the subpath of base_url, watches content, templates, "
-        "static files and the settings, and reloads open pages after each "
-        "rebuild. Errors are printed and shown over the open page.",
+        description="Build into a temporary folder (the output folder is not touched), serve it under "
+        "the subpath of base_url, watch content, templates, static files and the settings, and "
+        "reload open pages after each rebuild. Errors are printed and shown over the open page. "
+        "This is how to look at the site before publishing: opening the built files directly does "
+        "not work (their links point under base_url).",
+        examples="  digestgen serve\n  digestgen serve --port 8080 --no-drafts",
     )
-    add_build_arguments(cmd)
-    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    add_site_arguments(cmd)
+    cmd.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000; 0 picks a free one)")
     cmd.add_argument(
-        "--drafts", action=argparse.BooleanOptionalAction, default=True, help="show draft issues, marked (default: yes)"
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 for your network)",
+    )
+    cmd.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show the issues marked draft: true, with a draft mark (default: yes; --no-drafts to see what build publishes)",
     )
     cmd.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import config_from_args
-
+    announce(config_from_args(args), "Serving")
     server = Server(lambda: config_from_args(args), args.host, args.port, args.drafts)
     try:  # from the start: Ctrl+C during the first build, or just after the line below, still stops cleanly
         server.start()

@@ -19,6 +19,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import DigestError, Problem, display_path
+from .yaml_errors import yaml_problem
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A week is ~50 KB; anything this large is a mistake, refused before parsing."""
@@ -186,11 +187,7 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
         except yaml.YAMLError:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        column = mark.column + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        raise DigestError(Problem(display, line, column, "", f"YAML syntax error: {what}")) from None
+        raise DigestError(yaml_problem(exc, text, display, first_line)) from None
     except yaml.YAMLError as exc:
         raise DigestError(Problem(display, first_line, None, "", f"YAML error: {exc}")) from None
     if node is None:

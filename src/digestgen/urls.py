@@ -61,6 +61,10 @@ class Urls:
     def issue(self, lang: Lang, week: str) -> str:
         return self._path(lang, "issues", week)
 
+    def page(self, lang: Lang, slug: str) -> str:
+        """A standalone page (pages.py)."""
+        return self._path(lang, slug)
+
     def papers(self, lang: Lang) -> str:
         return self._path(lang, "papers")
 

@@ -219,6 +219,10 @@ class ViewMaker:
         """Issue views already made: issue page, paper pages and feed share them."""
         self._lists: dict[tuple[Lang, int], tuple[IssueHead, ListIssue]] = {}
 
+    def markdown(self, origin: Origin, name: str) -> Render:
+        """Block Markdown of a text field that is not an issue's (a standalone page's body)."""
+        return self._markdown(origin, name)
+
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
 

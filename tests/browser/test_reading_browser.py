@@ -179,7 +179,9 @@ def test_keyboard_reaches_skip_link_and_controls(open_page: OpenPage, served_sit
     outline = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # visible focus
     names = []
-    for _ in range(9):  # title, five menu links, the search box, then the two controls
+    for _ in range(
+        10
+    ):  # title, six menu links (the example's About page is one), the search box, then the two controls
         pg.keyboard.press("Tab")
         names.append(
             pg.evaluate(
@@ -189,7 +191,7 @@ def test_keyboard_reaches_skip_link_and_controls(open_page: OpenPage, served_sit
     assert names[-3:] == ["input:search", "영어 원문 표시", "어두운 테마"], names
     pg.keyboard.press("Space")  # the theme button works from the keyboard
     assert pg.locator("html").get_attribute("data-theme") == "dark"
-    for _ in range(9):
+    for _ in range(10):
         pg.keyboard.press("Shift+Tab")
     assert pg.evaluate("document.activeElement.className") == "skip-link"
     pg.keyboard.press("Enter")

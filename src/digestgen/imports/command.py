@@ -16,8 +16,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..config import find_config, load_config
 from ..errors import DigestError, Problem, display_path
 from ..load import parse_issue
+from ..options import command_parser
 from ..source import SourceFile, decode_text, parse_yaml, read_text
 from .draft import DraftIssue
 from .issue_file import issue_file
@@ -26,12 +28,30 @@ from .weekly_list import read_list
 
 
 def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("import", help="turn community posts or the English weekly list into issue files")
+    parser = command_parser(
+        commands,
+        "import",
+        help="turn community posts or the English weekly list into issue files",
+        description="Read every input, check every issue it makes, then write them (nothing if anything is wrong).",
+        examples="  digestgen import post post.txt\n  digestgen import list README.md --year 2023",
+    )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-    post = kinds.add_parser("post", help="community posts (text copied from the forum); '-' reads stdin")
-    post.add_argument("files", nargs="+", metavar="FILE")
-    weekly = kinds.add_parser("list", help="the English weekly list (Markdown sections with a table)")
-    weekly.add_argument("files", nargs=1, metavar="FILE")
+    post = command_parser(
+        kinds,
+        "post",
+        help="community posts (text copied from the forum); '-' reads stdin",
+        description="One issue file per post: the week, the notice and each paper's title, summary and links.",
+        examples="  digestgen import post post.txt\n  pbpaste | digestgen import post -",
+    )
+    post.add_argument("files", nargs="+", metavar="FILE", help="text files of posts, or - for stdin")
+    weekly = command_parser(
+        kinds,
+        "list",
+        help="the English weekly list (Markdown sections with a table)",
+        description="One issue file per week of the list, with the English titles, summaries and links.",
+        examples="  digestgen import list README.md\n  digestgen import list README.md --week 2023-12-25",
+    )
+    weekly.add_argument("files", nargs=1, metavar="FILE", help="the list, as Markdown")
     weekly.add_argument("--year", type=int, help="year of weeks whose heading and table of contents give none")
     weekly.add_argument(
         "--week", type=date.fromisoformat, metavar="YYYY-MM-DD", help="import only the week containing this date"
@@ -40,9 +60,8 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: i
         sub.add_argument(
             "--to",
             type=Path,
-            default=Path("content/issues"),
             metavar="DIR",
-            help="where to write YYYY-MM-DD.md files (default: content/issues)",
+            help="where to write YYYY-MM-DD.md files (default: content/issues of the site found from here)",
         )
         sub.add_argument("--force", action="store_true", help="replace files that already exist")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -53,6 +72,7 @@ def run_import(args: argparse.Namespace) -> int:
     drafts, problems = read_inputs(
         args.kind, args.files, year=getattr(args, "year", None), week=getattr(args, "week", None)
     )
+    args.to = args.to or _issues_folder()
     outputs, more = plan(drafts, args.to, force=args.force)
     problems += more
     if args.strict:
@@ -72,6 +92,14 @@ def run_import(args: argparse.Namespace) -> int:
         os.replace(temporary, path)
         print(f"wrote {display_path(path)}")
     return 0
+
+
+def _issues_folder() -> Path:
+    """content/issues of the site found from the current folder upwards; without one, of this folder."""
+    try:
+        return load_config(find_config(Path.cwd())).content_dir / "issues"
+    except DigestError:
+        return Path("content/issues")
 
 
 def read_inputs(

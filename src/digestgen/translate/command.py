@@ -18,9 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..config import CONFIG_NAME, SiteConfig, load_config
+from ..config import SiteConfig
 from ..errors import DigestError, Problem, display_path
 from ..load import parse_issue
+from ..options import add_site_arguments, command_parser, config_from_args
 from ..source import FieldPath, SourceFile, format_field, parse_yaml, read_source
 from .client import ChatClient, ModelError
 from .edit import EditError, IssueText, fill_intro, fill_korean, set_marks
@@ -30,15 +31,28 @@ from .spans import compare
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    cmd = commands.add_parser(
+    cmd = command_parser(
+        commands,
         "translate",
         help="fill missing Korean fields by machine translation, marked for review (see docs/translate.md)",
+        description="Ask a chat-completions endpoint for the Korean of every field that has only English, "
+        "write it into the issue files marked machine_translated (shown to readers with a badge) until "
+        "an editor runs reviewed. Never overwrites text an editor wrote.",
+        examples="  digestgen translate --week 2023-12-25 --dry-run\n  digestgen translate",
     )
     cmd.add_argument("files", nargs="*", metavar="FILE", help="issue files (default: every issue missing Korean)")
     _common(cmd)
     cmd.add_argument("--dry-run", action="store_true", help="print the diff it would write; write nothing")
     cmd.set_defaults(run=run_translate)
-    done = commands.add_parser("reviewed", help="remove machine-translation marks once an editor has checked the text")
+    done = command_parser(
+        commands,
+        "reviewed",
+        help="remove machine-translation marks once an editor has checked the text",
+        description="Remove the machine_translated marks of an issue's fields (or of the fields named "
+        "with --field), once an editor has read and corrected the Korean.",
+        examples="  digestgen reviewed --week 2023-12-25\n"
+        "  digestgen reviewed content/issues/2023-12-25.md --field 'papers[2].summary.ko'",
+    )
     done.add_argument("files", nargs="*", metavar="FILE", help="issue files (or --week)")
     _common(done)
     done.add_argument(
@@ -53,8 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def _common(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--week", type=date.fromisoformat, metavar="YYYY-MM-DD", help="the issue of this week")
-    cmd.add_argument("--config", type=Path, default=Path(CONFIG_NAME), help=f"site settings (default: ./{CONFIG_NAME})")
-    cmd.add_argument("--content", type=Path, help="content folder (default: content/ beside the config)")
+    add_site_arguments(cmd)
 
 
 @dataclass
@@ -291,8 +304,7 @@ def run_reviewed(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> SiteConfig:
-    config = load_config(args.config)
-    return config.override(content_dir=args.content.resolve()) if args.content else config
+    return config_from_args(args)
 
 
 def _paths(config: SiteConfig, files: list[str], week: date | None) -> list[Path]:
@@ -301,7 +313,7 @@ def _paths(config: SiteConfig, files: list[str], week: date | None) -> list[Path
     elif week is not None:
         paths = [config.content_dir / "issues" / f"{week.isoformat()}.md"]
     else:
-        paths = sorted((config.content_dir / "issues").glob("*.md"))
+        paths = sorted(p for p in (config.content_dir / "issues").glob("*.md") if not p.name.startswith((".", "#")))
     missing = [path for path in paths if not path.is_file()]
     if missing:
         raise DigestError([Problem(display_path(path), None, None, "", "no such issue file") for path in missing])
