@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from digestgen.check import check, tag_key
+from digestgen.check import check
 from digestgen.cli import main
+from digestgen.tags import tag_key
 from helpers import Project, issue_text, paper
 
 
@@ -177,18 +179,17 @@ def test_unquoted_number_in_text_field_is_an_error(project: Project) -> None:
 
 def test_render_warnings_are_included(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     from digestgen.errors import Problem
-    from digestgen.model import Content
-    from digestgen.render import Output, Renderer
+    from digestgen.render import Renderer
 
-    original = Renderer.render
+    original = Renderer.group_jobs
 
-    def render(self: Renderer, content: Content) -> list[Output]:
+    def group_jobs(self: Renderer, *args: Any) -> Any:
         self.warnings.append(
             Problem("content/issues/2023-11-13.md", 9, 1, "papers[0].summary.en", "bad math", warning=True)
         )
-        return original(self, content)
+        return original(self, *args)
 
-    monkeypatch.setattr(Renderer, "render", render)
+    monkeypatch.setattr(Renderer, "group_jobs", group_jobs)
     clean_issue(project)
     assert warnings(project) == ["content/issues/2023-11-13.md:9:1: papers[0].summary.en: warning: bad math"]
 

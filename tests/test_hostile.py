@@ -23,7 +23,7 @@ from digestgen.config import load_config
 from digestgen.errors import DigestError
 from digestgen.load import ISSUE_KEYS, PAPER_KEYS, load_content
 from digestgen.model import Content
-from digestgen.render import Renderer, load_assets
+from digestgen.plan import render_site
 from digestgen.urls import Urls
 from helpers import FIXTURES, REPO, Project, issue_text, paper, snapshot
 
@@ -49,7 +49,7 @@ _NEVER = (
 
 def own_scripts() -> set[str]:
     """Inline scripts of the templates themselves (the landing page's redirect), from a benign build."""
-    outputs = Renderer(CONFIG, load_assets(CONFIG.static_dir, Urls(CONFIG.base_url))).render(Content(issues=()))
+    outputs = render_site(CONFIG, Content(issues=())).files
     return {
         el.string
         for o in outputs
@@ -204,7 +204,7 @@ _front = st.fixed_dictionaries(
 def _render(project: Project) -> None:
     config = project.config()
     content = load_content(config.content_dir)
-    Renderer(config, load_assets(config.static_dir, Urls(config.base_url))).render(content)
+    render_site(config, content)
 
 
 @PROPERTY
@@ -324,7 +324,7 @@ def test_arbitrary_text_in_any_field_is_never_active(project: Project, field: st
     config = project.config()
     try:
         content = load_content(config.content_dir)
-        outputs = Renderer(config, load_assets(config.static_dir, Urls(config.base_url))).render(content)
+        outputs = render_site(config, content).files
     except DigestError:
         return  # refused with a message: fine
     base = Urls(config.base_url).base_path

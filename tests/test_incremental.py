@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from digestgen import build as build_module
+from digestgen import workers
 from digestgen.build import BuildResult, build
 from digestgen.cache import cache_path
 from digestgen.errors import DigestError
@@ -292,8 +292,8 @@ def test_parallel_build_is_identical_to_serial(
 ) -> None:
     for n in range(6):
         project.add_issue(week(n), papers=[paper(10 * n + i) for i in range(3)])
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(build_module, "_CHUNK", 7)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(workers, "CHUNK", 7)
     serial = build(project.config().override(output_dir=tmp_path / "serial"), cache=False, processes=1)
     parallel = build(project.config().override(output_dir=tmp_path / "parallel"), cache=False, processes=2)
     assert isinstance(parallel, BuildResult) and parallel.files == serial.files
@@ -308,7 +308,7 @@ def test_parallel_build_reports_template_errors(
     (project.root / "templates" / "paper.html").write_text(
         "{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}"
     )
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_JOBS", 1)
     with pytest.raises(DigestError) as exc:
         build(project.config(), cache=False, processes=2)
     assert "templates/paper.html:1: template error: 'nope' is undefined" in str(exc.value)

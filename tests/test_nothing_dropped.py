@@ -10,9 +10,8 @@ from bs4 import BeautifulSoup
 
 from digestgen.build import build
 from digestgen.load import load_content
+from digestgen.markdown import Markdown
 from digestgen.model import LANGS, Lang
-from digestgen.render import Renderer, load_assets
-from digestgen.urls import Urls
 from helpers import REPO, Project
 
 
@@ -25,7 +24,7 @@ def test_every_field_reaches_its_issue_page(project: Project) -> None:
     shutil.copytree(REPO / "content", project.root / "content")
     config = project.config()
     build(config)
-    md = Renderer(config, load_assets(config.static_dir, Urls(config.base_url))).views.md
+    md = Markdown()
     content = load_content(config.content_dir)
     assert content.issues
     for issue in content.issues:

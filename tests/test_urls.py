@@ -42,3 +42,22 @@ def test_two_outputs_on_one_path_are_an_error() -> None:
     with pytest.raises(DigestError) as exc:
         check_unique_paths([(PurePosixPath("ko/index.html"), "a.md"), (PurePosixPath("ko/index.html"), "b.md")])
     assert str(exc.value.problems[0]) == "b.md: would write ko/index.html, which a.md writes too"
+
+
+@pytest.mark.parametrize("base", ["https://example.org/", "https://example.org/digest/"])
+@pytest.mark.parametrize("key", ["2023-11-13", "chain-of-note", "v1.5_x", "a"])
+def test_page_files_are_the_output_paths_of_their_urls(base: str, key: str) -> None:
+    """The plan names issue and paper files without building their URLs; they must be the same files."""
+    urls = Urls(base)
+    for lang in ("ko", "en"):
+        assert urls.issue_file(lang, key) == str(urls.output_path(urls.issue(lang, key)))
+        assert urls.paper_file(lang, key) == str(urls.output_path(urls.paper(lang, key)))
+
+
+def test_a_file_where_another_output_needs_a_folder_is_an_error() -> None:
+    with pytest.raises(DigestError) as exc:
+        check_unique_paths([("en/papers/index.html", "site.yaml"), ("en/papers/index.html/index.html", "x.md")])
+    assert [str(p) for p in exc.value.problems] == [
+        "x.md: would write en/papers/index.html/index.html, but en/papers/index.html is already a file of the site "
+        "(site.yaml)"
+    ]

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from markupsafe import Markup
 
+from .errors import Where
 from .markdown import Deferred
 from .model import Catalog, IssueHead, Lang, PaperHead
 from .tags import Tag
@@ -123,6 +124,14 @@ class ListPage:
     context: Callable[[], dict[str, object]]
     """The template's variables, made only when the page is rendered."""
     description: str = ""
+    at: Where | None = None
+    """Where its path comes from, for a message if it clashes (a tag's first spelling)."""
+
+
+def tag_source(tag: Tag) -> Where:
+    """Where the tag was first written (its oldest use), for messages about its page's path."""
+    _, paper = tag.papers[-1]
+    return Where(paper.path, paper.tags_line, f"{paper.field}.tags", f"tag {tag.name!r}", "spell the tag another way")
 
 
 def by_year(catalog: Catalog) -> dict[int, tuple[IssueHead, ...]]:
@@ -275,6 +284,7 @@ class Archive:
                     (tag.slug, tag.name, number, len(pages), tuple(heads.values())),
                     context,
                     description=f"{title} ({len(tag.papers)})",
+                    at=tag_source(tag),
                 )
             )
         return found

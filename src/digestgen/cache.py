@@ -1,8 +1,8 @@
-"""The build cache: an optimisation only. It remembers what each output file was made from (a
-fingerprint of its template, view data and the site-wide inputs), the files' stats, and the parsed
-content files, so that a rebuild renders only outputs whose inputs changed and writes only files
-whose bytes changed. A missing, corrupt, stale or foreign cache is ignored: the build is then a
-clean one, with the same output."""
+"""The build cache and every fingerprint: an optimisation only. It remembers what each output file
+was made from (a fingerprint of its templates, its key and the site-wide inputs), the input files'
+stats, and the parsed content files, so that a rebuild renders only outputs whose inputs changed
+(``find_stale``). A missing, corrupt, stale or foreign cache is ignored: the build is then a clean
+one, with the same output. See docs/architecture.md, "Incremental builds"."""
 
 from __future__ import annotations
 
@@ -15,15 +15,25 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path, PurePath
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .config import SiteConfig
 from .editorfiles import folder_files
+from .errors import Problem
+from .jobs import Group, Job
+from .model import Issue, IssueHead
+from .strings import STRINGS_FILE
+from .write import MARKER, marker_stamp
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMAT = 2
 """Bump when the cache's layout changes; older caches are then ignored."""
@@ -34,17 +44,23 @@ mtime tick, so its stat is not trusted: its bytes are hashed instead (git's "rac
 
 
 # Origin.lines and config mappings are read-only views; pickle them as plain dicts.
-def _read_only(items: dict[object, object]) -> MappingProxyType[object, object]:
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(items)
 
 
-copyreg.pickle(MappingProxyType, lambda m: (_read_only, (dict(m),)))  # type: ignore[arg-type]
+def _reduce_read_only(
+    mapping: MappingProxyType[Any, Any],
+) -> tuple[Callable[..., MappingProxyType[Any, Any]], tuple[Any]]:
+    return (_read_only, (dict(mapping),))
+
+
+copyreg.pickle(MappingProxyType, _reduce_read_only)
 
 
 class Digester:
     """Fingerprints of plain values and model objects, walked structurally; each object once per
-    build (by identity). Views are not fingerprinted: pages are fingerprinted by what their views
-    are made from (``render.Group.key``, ``made_from``), which is far cheaper."""
+    build (by identity). Pages are fingerprinted by what their views are made from (``Group.key``,
+    ``Job.key``), never by the views, which is far cheaper."""
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
@@ -97,13 +113,28 @@ class Digester:
         return b"m" + digest
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint", True))
+    """A dataclass's field names, looked up once per class (dataclasses.fields is slow)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def hash_file(path: Path) -> str:
+    """file_digest of the file, read in pieces (a huge content file is refused later, not held whole)."""
+    h = hashlib.blake2b(digest_size=20)
+    with path.open("rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            h.update(piece)
+    return h.hexdigest()
 
 
 def tree_files(*roots: Path) -> list[Path]:
@@ -160,6 +191,25 @@ class Stat:
     digest: str
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a build reports besides its time and warnings."""
+
+    pages: int
+    files: int
+    """Every file of the site, the search index's included."""
+    issues: int
+    papers: int
+    drafts_left_out: tuple[str, ...]
+    search_pages: int
+
+
+Closures = dict[tuple[str, ...] | None, tuple[str, ...] | None]
+"""The templates each set of templates uses (see templates.template_closure)."""
+FragmentSource = tuple[str, str, str, str]
+"""What a papers.json fragment was made from: (file, digest of its bytes, tag names, base URL)."""
+
+
 @dataclass
 class CacheData:
     """What one build leaves for the next, in two parts: the state (small: enough to tell that
@@ -180,9 +230,9 @@ class CacheData:
     (a clean build, a copy) has another, and then nothing of this cache is trusted."""
     search_behind: bool = False
     """The search index does not show the pages as they are (a build left it for later)."""
-    result: dict[str, object] = field(default_factory=dict)
+    counts: Counts | None = None
     """Counts of the last build, reported again by a build that finds nothing changed."""
-    warnings: tuple[object, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     """Every warning of the last build, told again by a build that finds nothing changed."""
     detail: Detail | None = None
     """Loaded on demand (``load_detail``)."""
@@ -191,17 +241,17 @@ class CacheData:
 @dataclass
 class Detail:
     generation: str = ""
-    heads: dict[tuple[str, str], object] = field(default_factory=dict)
+    heads: dict[tuple[str, str], IssueHead] = field(default_factory=dict)
     """Every content file's IssueHead by (shown path, digest of its bytes)."""
-    groups: dict[str, tuple[bytes, tuple[str, ...], tuple[object, ...]]] = field(default_factory=dict)
-    """An issue's pages (render.Group) → (fingerprint, files, warnings raised while making them)."""
-    jobs: dict[str, tuple[bytes, tuple[object, ...]]] = field(default_factory=dict)
+    groups: dict[str, tuple[bytes, tuple[str, ...], tuple[Problem, ...]]] = field(default_factory=dict)
+    """An issue's pages (jobs.Group) → (fingerprint, files, warnings raised while making them)."""
+    jobs: dict[str, tuple[bytes, tuple[Problem, ...]]] = field(default_factory=dict)
     """Every other file of the site → (fingerprint, warnings)."""
-    fragments: tuple[tuple[object, int], ...] = ()
+    fragments: tuple[tuple[FragmentSource, int], ...] = ()
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
     search: tuple[str, ...] = ()
     """The search index's files."""
-    closures: tuple[bytes, dict[object, object]] | None = None
+    closures: tuple[bytes, Closures] | None = None
     """(digest of every template, the templates each set of templates uses)."""
 
 
@@ -226,14 +276,12 @@ def load_detail(path: Path, state: CacheData) -> Detail:
     return detail
 
 
-def save_cache(path: Path, data: CacheData, detail: Detail, issues: Mapping[tuple[str, str], object]) -> None:
+def save_cache(path: Path, data: CacheData, detail: Detail, issues: Mapping[tuple[str, str], Issue]) -> None:
     """Write atomically: the issues first, then the detail, then the state that points at both.
     A cache that cannot be written only costs time next build."""
     data.saved_ns = time.time_ns()
     data.generation = detail.generation = hashlib.blake2b(str(data.saved_ns).encode(), digest_size=8).hexdigest()
     try:
-        if path.is_file():  # the single-file cache of earlier versions
-            path.unlink()
         (path / "issues").mkdir(parents=True, exist_ok=True)
         for key, issue in issues.items():
             target = path / "issues" / issue_file(key)
@@ -253,9 +301,10 @@ def issue_file(key: tuple[str, str]) -> str:
     return hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def load_issue(path: Path, key: tuple[str, str]) -> object | None:
+def load_issue(path: Path, key: tuple[str, str]) -> Issue | None:
     """A parsed issue kept by an earlier build, or None."""
-    return _read(path / "issues" / issue_file(key))
+    issue = _read(path / "issues" / issue_file(key))
+    return issue if isinstance(issue, Issue) else None
 
 
 def _read(path: Path) -> object | None:
@@ -270,9 +319,10 @@ def _read(path: Path) -> object | None:
     if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
         return None
     try:
-        return pickle.loads(payload)
-    except Exception:
+        value: object = pickle.loads(payload)
+    except Exception:  # a cache from another version, or damaged: the build starts afresh
         return None
+    return value
 
 
 def _write(path: Path, value: object) -> None:
@@ -288,18 +338,7 @@ def _write(path: Path, value: object) -> None:
 
 def remove_cache(path: Path) -> None:
     """A clean build's site is not the one the cache describes."""
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
-        path.unlink()
-
-
-def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
-    try:
-        st = marker.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: int) -> dict[str, Stat]:
@@ -316,17 +355,8 @@ def stat_inputs(files: Iterable[Path], previous: Mapping[str, Stat], saved_ns: i
         if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size and st.st_mtime_ns < saved_ns - RACY_NS:
             current[key] = old
         else:
-            current[key] = Stat(st.st_mtime_ns, st.st_size, _hash_file(path))
+            current[key] = Stat(st.st_mtime_ns, st.st_size, hash_file(path))
     return current
-
-
-def _hash_file(path: Path) -> str:
-    """file_digest of the file, read in pieces (a huge content file is refused later, not held whole)."""
-    h = hashlib.blake2b(digest_size=20)
-    with path.open("rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            h.update(piece)
-    return h.hexdigest()
 
 
 @dataclass
@@ -337,16 +367,184 @@ class Session:
 
     data: CacheData | None = None
     path: Path | None = None
-    issues: dict[tuple[str, str], object] = field(default_factory=dict)
-    templates: object = None
-    """Compiled templates (render.MemoryBytecodeCache)."""
-
-    def __post_init__(self) -> None:
-        if self.templates is None:
-            from .render import MemoryBytecodeCache  # render imports much; the cache needs it only here
-
-            self.templates = MemoryBytecodeCache()
+    issues: dict[tuple[str, str], Issue] = field(default_factory=dict)
+    templates: jinja2.BytecodeCache | None = None
+    """Compiled templates (templates.MemoryBytecodeCache, made by the first build)."""
 
     def save(self) -> None:
         if self.data is not None and self.path is not None and self.data.detail is not None:
             save_cache(self.path, self.data, self.data.detail, self.issues)
+
+
+# --- the last build, as this one finds it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last build left (its state, and its detail once something changed), and the
+    inputs as they are now: the first thing a build reads."""
+
+    output: Path
+    """The output folder, resolved."""
+    store: Path
+    """The cache's folder."""
+    session: Session | None
+    keep: bool
+    """Keep the cache (False: a clean build, which deletes it)."""
+    state: CacheData
+    inputs: dict[str, Stat]
+    """Every input file now."""
+    settings: bytes
+    """Fingerprint of the configuration now."""
+    intact: bool
+    """The output folder is the one the last build wrote (its marker is), and its detail loaded:
+    what the cache says of its files can be trusted."""
+    detail: Detail
+    issues: dict[tuple[str, str], Issue]
+    """Parsed issues by (shown path, digest): kept by the session, or filled by this build."""
+
+    def unchanged(self, search: bool) -> bool:
+        """Nothing to do: no input changed since a build that left the site (and its index) complete."""
+        same = {k: v.digest for k, v in self.inputs.items()} == {k: v.digest for k, v in self.state.inputs.items()}
+        return (
+            self.intact and self.state.settings == self.settings and same and not (search and self.state.search_behind)
+        )
+
+
+def read_last_build(config: SiteConfig, cache: bool | Session) -> LastBuild:
+    """The last build's state (not its detail: see ``with_detail``) and every input's stat now."""
+    output = config.output_dir.resolve()
+    store = cache_path(output)
+    session = cache if isinstance(cache, Session) else None
+    if session is not None and session.path not in (None, store):
+        session.data, session.issues = None, {}  # another output folder: its cache is not ours
+    if session is not None and session.data is not None:
+        state = session.data
+    elif cache:
+        state = load_cache(store)
+    else:
+        state = CacheData()
+        remove_cache(store)
+    settings = Digester()(config, str(Path.cwd()))  # messages show paths relative to the working directory
+    roots = [config.content_dir, config.templates_dir, config.static_dir, *filter(None, [config.config_path])]
+    inputs = stat_inputs(tree_files(*roots), state.inputs, state.saved_ns)
+    # The output folder is trusted to be what the last build wrote as long as its marker file is
+    # the one that build left (files edited there by hand are not looked for: see docs/architecture.md).
+    intact = bool(state.code) and state.marker is not None and marker_stamp(output / MARKER) == state.marker
+    issues = session.issues if session is not None else {}
+    return LastBuild(output, store, session, bool(cache), state, inputs, settings, intact, Detail(), issues)
+
+
+def with_detail(last: LastBuild) -> LastBuild:
+    """``last`` with its detail read (a lost or damaged detail: nothing of the cache is trusted)."""
+    if not last.intact:
+        return last
+    detail = last.state.detail or load_detail(last.store, last.state)
+    return dataclasses.replace(last, detail=detail, intact=detail.generation == last.state.generation)
+
+
+# --- what is stale -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stale:
+    """Every planned output's fingerprint, and those that differ from the last build's: what to render."""
+
+    jobs: tuple[Job, ...]
+    groups: tuple[Group, ...]
+    job_prints: Mapping[str, bytes]
+    """Of every job, by its path."""
+    group_prints: Mapping[str, bytes]
+    """Of every group, by its name."""
+    closures: tuple[bytes, Closures]
+    """The templates' fingerprint and what each set of them uses, kept for the next build."""
+
+
+def find_stale(
+    jobs: Sequence[Job],
+    groups: Sequence[Group],
+    closure: Callable[[tuple[str, ...] | None], tuple[str, ...] | None],
+    config: SiteConfig,
+    last: LastBuild,
+) -> Stale:
+    """An output is stale when its fingerprint (its key, the templates it uses, the site-wide
+    inputs, the code) differs from the last build's, or the last build cannot be trusted.
+    ``closure`` gives the templates a set of templates uses (Renderer.template_closure)."""
+    digest = Digester()
+    site = _site_inputs(digest, last, config)
+    prints = _TemplatePrints(digest, last, config.templates_dir, closure)
+    # A group's key is plain data (strings, dates, tuples), so its repr is an exact fingerprint,
+    # and much cheaper than walking it: a rebuild fingerprints every issue's pages.
+    group_prints = {g.name: digest(site, prints.of((g.template,)), repr(g.key)) for g in groups}
+    job_prints = {str(j.path): digest(site, prints.of(j.templates), j.path, j.key) for j in jobs}
+    old_jobs, old_groups = (last.detail.jobs, last.detail.groups) if last.intact else ({}, {})
+    return Stale(
+        jobs=tuple(j for j in jobs if old_jobs.get(str(j.path), (b"",))[0] != job_prints[str(j.path)]),
+        groups=tuple(g for g in groups if old_groups.get(g.name, (b"",))[0] != group_prints[g.name]),
+        job_prints=job_prints,
+        group_prints=group_prints,
+        closures=(prints.state, prints.found),
+    )
+
+
+def _site_inputs(digest: Digester, last: LastBuild, config: SiteConfig) -> bytes:
+    """What every output is made from: the code, the configuration, static files, UI strings, standalone pages.
+    (Templates count only for the outputs that use them; content files through each output's key.)"""
+    strings = str(config.templates_dir / STRINGS_FILE)
+    # Issues count only for their own pages; standalone pages (content/pages) are in every page's navigation.
+    skipped = (os.path.join(config.templates_dir, ""), os.path.join(config.content_dir, "issues", ""))
+    return digest(
+        code_digest(),
+        last.settings,
+        tuple((k, v.digest) for k, v in last.inputs.items() if k == strings or not k.startswith(skipped)),
+    )
+
+
+class _TemplatePrints:
+    """Fingerprints of the templates each output uses (those it names, and those they pull in).
+    Which templates each one pulls in is kept while no template changes: parsing them all costs
+    more than a rebuild after one edit."""
+
+    def __init__(
+        self,
+        digest: Digester,
+        last: LastBuild,
+        templates_dir: Path,
+        closure: Callable[[tuple[str, ...] | None], tuple[str, ...] | None],
+    ) -> None:
+        self.digest, self.inputs, self.templates_dir, self.closure = digest, last.inputs, templates_dir, closure
+        prefix = os.path.join(templates_dir, "")
+        self.state = digest(tuple((k, v.digest) for k, v in self.inputs.items() if k.startswith(prefix)))
+        closures = last.detail.closures
+        self.known: Closures = closures[1] if last.intact and closures and closures[0] == self.state else {}
+        self.found: Closures = {}
+        self.prints: dict[tuple[str, ...] | None, bytes] = {}
+
+    def of(self, templates: tuple[str, ...] | None) -> bytes:
+        if templates not in self.prints:
+            known = self.known[templates] if templates in self.known else self.closure(templates)
+            self.found[templates] = known
+            self.prints[templates] = self.digest(self._inputs(known))
+        return self.prints[templates]
+
+    def _inputs(self, names: tuple[str, ...] | None) -> tuple[object, ...]:
+        if names is None:  # any template may be used: all of them
+            return tuple((k, v.digest) for k, v in self.inputs.items() if Path(k).is_relative_to(self.templates_dir))
+        paths = [str(self.templates_dir / name) for name in names]
+        return tuple(
+            (name, self.inputs[p].digest if p in self.inputs else "") for name, p in zip(names, paths, strict=True)
+        )
+
+
+# --- what this build leaves for the next ------------------------------------------------------------
+
+
+def keep(last: LastBuild, data: CacheData, heads: Iterable[tuple[str, str]]) -> None:
+    """Keep ``data`` (and the parsed issues of ``heads``) for the next build: in the session, or
+    in the cache's files; a clean build keeps nothing."""
+    issues = {key: last.issues[key] for key in heads if key in last.issues}
+    if last.session is not None:
+        data.saved_ns = time.time_ns()
+        last.session.data, last.session.path, last.session.issues = data, last.store, issues
+    elif last.keep and data.detail is not None:
+        save_cache(last.store, data, data.detail, issues)

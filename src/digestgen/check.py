@@ -17,12 +17,12 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_content
-from .markdown import plain
+from .markdown import Markdown, plain
 from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
 from .options import add_site_arguments, announce, command_parser, config_from_args, count
-from .render import Renderer, load_assets
+from .plan import render_site
 from .source import format_field, read_source
-from .urls import Urls
+from .tags import tag_key
 
 JSON_VERSION = 1
 _TAG = re.compile(r"<[^>]*>")
@@ -48,16 +48,14 @@ def check(config: SiteConfig) -> CheckResult:
     """Everything ``build`` would report, plus content warnings; nothing is written."""
     try:
         content = load_content(config.content_dir)
-        renderer = Renderer(config, load_assets(config.static_dir, Urls(config.base_url)))
-        renderer.render(content)  # drafts too: they will be published one day
+        rendered = list(render_site(config, content).warnings)  # drafts too: they will be published one day
     except DigestError as exc:
         return CheckResult(errors=tuple(exc.problems), warnings=())
-    rendered = list(renderer.warnings)
     warnings = [
         *rendered,
         *content_warnings(content),
         *unquoted_scalars(content),
-        *_rendered_leftovers(content, renderer, rendered),
+        *_rendered_leftovers(content, Markdown(), rendered),
     ]
     unique = sorted(set(warnings), key=Problem.sort_key)
     return CheckResult((), tuple(unique), len(content.issues), len(content.papers), unreviewed(content))
@@ -154,12 +152,9 @@ def _repeated_papers(content: Content) -> Iterator[Problem]:
             seen.setdefault(key, (issue, paper))
 
 
-def tag_key(tag: str) -> str:
-    """'L L M', 'llm', 'LLM' → 'llm'; 'retrieval-augmented' and 'retrieval augmented' meet too."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", tag).casefold())
-
-
 def _near_duplicate_tags(content: Content) -> Iterator[Problem]:
+    """Spellings of one tag (one key: tags.tag_key, as the tag pages) that differ: the site shows
+    one of them everywhere, so the others are worth writing the same way."""
     spellings: dict[str, dict[str, list[Paper]]] = {}
     for _, paper in content.papers:
         for tag in paper.tags:
@@ -203,14 +198,16 @@ def unquoted_scalars(content: Content) -> Iterator[Problem]:
 
 def _value_at(data: object, path: tuple[str | int, ...]) -> object:
     for part in path:
-        try:
-            data = data[part]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
+        if isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+            continue
+        if not (isinstance(data, dict) and part in data):
             return None
+        data = data[part]
     return data
 
 
-def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Problem]) -> Iterator[Problem]:
+def _rendered_leftovers(content: Content, md: Markdown, rendered: list[Problem]) -> Iterator[Problem]:
     """Shortcodes and LaTeX still visible after rendering (the reader would see ``:smile:``)."""
     already = {(p.path, p.field) for p in rendered}
     for issue in content.issues:
@@ -218,7 +215,7 @@ def _rendered_leftovers(content: Content, renderer: Renderer, rendered: list[Pro
             for lang in LANGS:
                 if not text.get(lang):
                     continue
-                html = renderer.views.md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
+                html = md.block(text.get(lang)) if markdown else plain(text.get(lang))  # as views do
                 visible = Markup(_TAG.sub(" ", str(html))).unescape()
                 field = f"{name}.{lang}"
                 for code in sorted(set(_SHORTCODE.findall(visible))):
@@ -238,7 +235,7 @@ def problem_json(problem: Problem) -> dict[str, object]:
     return data
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = command_parser(
         commands,
         "check",

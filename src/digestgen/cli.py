@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from . import __version__, check, scaffold, serve
 from .build import build
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
@@ -51,9 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print only warnings and errors (no progress, no summary)"
     )
     build_cmd.set_defaults(run=run_build)
-    from . import check, scaffold, serve  # each command's module adds its own subcommand
-
-    for command in (scaffold, check, serve):
+    for command in (scaffold, check, serve):  # each command's module adds its own subcommand
         command.register(commands)
     add_import_command(commands)
     from .translate import command as translate  # adds `translate` and `reviewed`

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DigestError, Problem, display_path
@@ -99,8 +100,9 @@ class SiteConfig:
     origin: Origin | None = None
     """Where the settings were written (lines of ``notice.ko`` etc.), for warnings about them."""
 
-    def override(self, **changes: object) -> SiteConfig:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def override(self, **changes: Any) -> SiteConfig:
+        """The same settings with ``changes`` (command-line options); dataclasses.replace checks the names."""
+        return dataclasses.replace(self, **changes)
 
 
 def find_config(start: Path) -> Path:
@@ -149,7 +151,7 @@ def load_config(path: Path) -> SiteConfig:
         title=r.bilingual(("title",), required=("ko", "en")),
         description=r.bilingual(("description",)),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        default_language=lang if lang in LANGS else "ko",  # type: ignore[arg-type]
+        default_language=lang if lang in LANGS else "ko",
         id=site_id,
         timezone=timezone,
         author=_author(r),

@@ -38,6 +38,28 @@ class Problem:
         return (self.path, self.line or 0, self.column or 0, self.field, self.message)
 
 
+@dataclass(frozen=True)
+class Where:
+    """What decides an output's path, for messages about clashes: a place in a content file (a
+    paper's ``id``, a tag) or, for the site's fixed files, just what they are (``site.yaml``)."""
+
+    path: str
+    line: int | None = None
+    field: str = ""
+    what: str = ""
+    """How to name it in a message (``paper 'x'``, ``the paper index``); the path when empty."""
+    hint: str = ""
+    """What the editor can do about a clash (``choose another id``)."""
+
+    def problem(self, message: str) -> Problem:
+        return Problem(self.path, self.line, None, self.field, message + (f"; {self.hint}" if self.hint else ""))
+
+    def __str__(self) -> str:
+        if self.what:
+            return f"{self.what} ({self.path}:{self.line})" if self.line else f"{self.what} ({self.path})"
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
 class DigestError(Exception):
     """Raised with every problem found; the CLI prints them and exits 1."""
 

@@ -133,7 +133,8 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
 
 def rss(info: FeedInfo, items: list[FeedItem]) -> bytes:
     """RSS 2.0, newest first; the item's full HTML is its <description>."""
-    return _generator(info, items, "application/rss+xml").rss_str(pretty=True)
+    data: bytes = _generator(info, items, "application/rss+xml").rss_str(pretty=True)  # feedgen is untyped
+    return data
 
 
 def atom(info: FeedInfo, items: list[FeedItem]) -> bytes:

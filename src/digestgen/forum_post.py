@@ -166,7 +166,7 @@ def _shown(markdown: str) -> str:
     return text if escape_text(text) == markdown and not BULLET.match(text) else markdown
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = command_parser(
         commands,
         "export",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 import unicodedata
@@ -14,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from .cache import hash_file
 from .editorfiles import is_editor_file
 from .errors import DigestError, Problem, display_path
 from .model import Bilingual, Catalog, Content, Issue, IssueHead, Link, Origin, Paper, PaperHead
@@ -68,7 +68,7 @@ def load_catalog(
     for path in paths:
         shown = f"{folder}/{path.name}"  # display_path for each costs more than the rest of an unchanged file's load
         try:
-            digest = digests.get(str(path)) or file_hash(path)
+            digest = digests.get(str(path)) or hash_file(path)
         except OSError as exc:  # gone or unreadable since the folder was listed
             problems.append(Problem(shown, None, None, "", f"cannot read file: {exc.strerror}"))
             continue
@@ -119,24 +119,10 @@ def _ignored(name: str) -> bool:
 def _load_issue(path: Path, memo: dict[tuple[str, str], Issue] | None) -> Issue:
     if memo is None:
         return parse_issue(read_source(path))
-    key = (display_path(path), file_hash(path))
+    key = (display_path(path), hash_file(path))
     if key not in memo:
         memo[key] = parse_issue(read_source(path))
     return memo[key]
-
-
-def issue_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """``issue_digest`` of a file's bytes, read in pieces: a huge file (refused by read_source) must
-    not be held in memory whole just to be fingerprinted."""
-    h = hashlib.blake2b(digest_size=20)
-    with path.open("rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            h.update(piece)
-    return h.hexdigest()
 
 
 def parse_issue(source: SourceFile) -> Issue:
@@ -148,6 +134,29 @@ def parse_issue(source: SourceFile) -> Issue:
         )
     if not r.mapping((), ISSUE_KEYS, required=("week", "papers")):
         raise DigestError(r.problems)
+    week, week_end = _weeks(r, source)
+    papers = _papers(r, source)
+    intro_ko, intro_en, intro_lines = split_intro(source.body, source.body_line)
+    marks = read_marks(r, (), ISSUE_MARKS)
+    issue = Issue(
+        week=week,
+        week_end=week_end,
+        title=_marked(_issue_title(r.bilingual(("title",)), week, week_end), "title.ko" in marks),
+        intro=Bilingual(ko=intro_ko, en=intro_en, machine="intro.ko" in marks),
+        notice=_marked(r.bilingual(("notice",)), "notice.ko" in marks),
+        source=r.url(("source",)),
+        papers=tuple(papers),
+        draft=r.boolean(("draft",)),
+        discussion=r.url(("discussion",)),
+        origin=_issue_origin(r, source, intro_lines),
+    )
+    if r.problems:
+        raise DigestError(r.problems)
+    return issue
+
+
+def _weeks(r: Reader, source: SourceFile) -> tuple[date, date]:
+    """``week`` (which names the file) and ``week_end``; problems go to ``r``."""
     week = r.date(("week",))  # required: checked by mapping() above
     week_end = r.date(("week_end",))
     if week and source.path.stem != week.isoformat():
@@ -166,8 +175,11 @@ def parse_issue(source: SourceFile) -> Issue:
     if week and week_end and week_end < week:
         r.error(("week_end",), f"{week_end.isoformat()} is before week {week.isoformat()}")
     week = week or date.min
-    week_end = week_end or week + timedelta(days=6)
+    return week, week_end or week + timedelta(days=6)
 
+
+def _papers(r: Reader, source: SourceFile) -> list[Paper]:
+    """The issue's papers, each with unique id within it; problems go to ``r``."""
     papers: list[Paper] = []
     raw_papers = r.get(("papers",))
     if isinstance(raw_papers, list):
@@ -180,45 +192,24 @@ def parse_issue(source: SourceFile) -> Issue:
                 papers.append(paper)
     elif raw_papers is not None:
         r.error(("papers",), "must be a list of papers (each item starting with '- ')")
-
     seen: dict[str, int] = {}
     for index, paper in enumerate(papers):
         if paper.id in seen:
             r.error(("papers", index, "id"), f"duplicate paper id {paper.id!r} (also papers[{seen[paper.id]}])")
         seen.setdefault(paper.id, index)
+    return papers
 
-    intro_ko, intro_en, intro_lines = split_intro(source.body, source.body_line)
-    marks = read_marks(r, (), ISSUE_MARKS)
-    issue = Issue(
-        week=week,
-        week_end=week_end,
-        title=_marked(_issue_title(r.bilingual(("title",)), week, week_end), "title.ko" in marks),
-        intro=Bilingual(ko=intro_ko, en=intro_en, machine="intro.ko" in marks),
-        notice=_marked(r.bilingual(("notice",)), "notice.ko" in marks),
-        source=r.url(("source",)),
-        papers=tuple(papers),
-        draft=r.boolean(("draft",)),
-        discussion=r.url(("discussion",)),
-        origin=Origin(
-            source.display,
-            1,
-            MappingProxyType(
-                {
-                    **{format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"},
-                    "intro": source.body_line,
-                }
-            ),
-            text_lines=MappingProxyType(
-                {
-                    **{format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"},
-                    **intro_lines,
-                }
-            ),
-        ),
+
+def _issue_origin(r: Reader, source: SourceFile, intro_lines: dict[str, int]) -> Origin:
+    """Where each of the issue's own fields (not its papers') was written."""
+    lines = {format_field(p): line for p, (line, _) in r.doc.positions.items() if p and p[0] != "papers"}
+    text_lines = {format_field(p): line for p, line in r.doc.text_lines.items() if p and p[0] != "papers"}
+    return Origin(
+        source.display,
+        1,
+        MappingProxyType({**lines, "intro": source.body_line}),
+        text_lines=MappingProxyType({**text_lines, **intro_lines}),
     )
-    if r.problems:
-        raise DigestError(r.problems)
-    return issue
 
 
 def split_intro(body: str, body_line: int) -> tuple[str, str, dict[str, int]]:
@@ -263,7 +254,7 @@ def _parse_paper(
     raw_links = r.get(path + ("links",))
     labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
     if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
-        for label in r.get(path + ("links",)):  # type: ignore[union-attr]
+        for label in labels:
             url = r.url(path + ("links", label), required=True)
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
                 r.error(

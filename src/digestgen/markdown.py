@@ -17,6 +17,7 @@ import emoji
 import latex2mathml.converter
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
@@ -39,21 +40,27 @@ def _safe_link(url: str) -> bool:
     return is_http_url(url)
 
 
+class _SafeLinks(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return _safe_link(url)
+
+
 class Markdown:
     """Renders editors' Markdown: raw HTML off, images off (no third-party requests), http(s) links
     only; math, emoji and Hangul-friendly emphasis on."""
 
     def __init__(self) -> None:
-        md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+        md = _SafeLinks("commonmark", {"html": False, "linkify": True, "typographer": False})
         md.enable(["table", "strikethrough", "linkify"])
         md.disable("image")  # an image would make readers' browsers fetch from a third-party host
-        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # 'README.md' is not a link
-        md.validateLink = _safe_link
+        linkify = md.linkify
+        assert linkify is not None  # made by the "linkify" option
+        linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # 'README.md' is not a link
         # linkify-it's pretest is one large regex and took most of the Markdown time (profile in
         # README). With fuzzy links off, every link it can find has a schema with '//' (http:,
         # https:, ftp:, protocol-relative) or is a mailto:, so text without those has none.
-        pretest = md.linkify.pretest
-        md.linkify.pretest = lambda text: ("//" in text or "mailto:" in text.lower()) and pretest(text)
+        pretest = linkify.pretest
+        linkify.pretest = lambda text: ("//" in text or "mailto:" in text.lower()) and pretest(text)
         # Money is not math: '$5 and $10' has a digit after the opening and a space before the
         # closing dollar, both of which these settings refuse. Labels would add ids that can clash.
         dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=False)
@@ -133,7 +140,7 @@ class Deferred:
     fingerprints pages by the files their views come from, never by the views."""
 
     text: str
-    render: Callable[[str], Markup] = field(compare=False, repr=False, metadata={"fingerprint": False})
+    render: Callable[[str], Markup] = field(compare=False, repr=False)
 
     def __html__(self) -> Markup:
         return self.render(self.text)
@@ -225,11 +232,13 @@ def _emoji(state: StateCore) -> None:
 # keyboard focus so that keyboard users can scroll it too.
 
 
-def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+def _render_table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     return '<div class="table-scroll" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
 
 
-def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+def _render_table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 

@@ -184,24 +184,23 @@ class IssueHead:
     across files see it (unique weeks and ids). Small, so the build cache keeps one per content file
     and a rebuild after one edit never reads the other issues' full text."""
 
-    week: date = field(metadata={"fingerprint": False})
-    title: Bilingual = field(metadata={"fingerprint": False})
-    draft: bool = field(metadata={"fingerprint": False})
-    papers: tuple[PaperHead, ...] = field(metadata={"fingerprint": False})
-    path: str = field(metadata={"fingerprint": False})
-    week_line: int | None = field(metadata={"fingerprint": False})
-    digest: str = field(default="", metadata={"fingerprint": False})
+    week: date
+    title: Bilingual
+    draft: bool
+    papers: tuple[PaperHead, ...]
+    path: str
+    week_line: int | None
+    digest: str = ""
     """Of the bytes of the file the issue was parsed from: a fingerprint of the whole issue."""
-    key: str = field(default="", metadata={"fingerprint": False})
+    key: str = ""
     """``week`` as text: the issue's key in URLs and feed ids."""
-    slugs: tuple[str, ...] = field(default=(), metadata={"fingerprint": False})
+    slugs: tuple[str, ...] = ()
     """Of its papers' tags, sorted."""
     intro: Bilingual = field(default=Bilingual(), metadata={"fingerprint": False})
     """The introduction, which the home page shows of the newest issue (its list pages key on it
     directly, so that an edit of the intro re-renders the home page and nothing else)."""
     listed: bytes = b""
-    """A fingerprint of what lists show of the issue (its only field the build cache's Digester
-    reads: the others are fingerprinted by it, or by ``digest``, or never shown in a list)."""
+    """A fingerprint of what lists show of the issue: list pages are fingerprinted by it."""
 
     @property
     def origin(self) -> Origin:
@@ -227,14 +226,6 @@ class Content:
     @property
     def papers(self) -> tuple[tuple[Issue, Paper], ...]:
         return tuple((issue, paper) for issue in self.issues for paper in issue.papers)
-
-    @property
-    def drafts(self) -> tuple[Issue, ...]:
-        return tuple(issue for issue in self.issues if issue.draft)
-
-    def published(self) -> Content:
-        """The content without drafts: what every output (pages, feeds, indexes, exports) is made from."""
-        return Content(issues=tuple(issue for issue in self.issues if not issue.draft))
 
     def catalog(self, slug: Callable[[str], str]) -> Catalog:
         return Catalog(issues=tuple(issue.head("", slug) for issue in self.issues))

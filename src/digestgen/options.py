@@ -16,14 +16,14 @@ from .schema import is_http_url
 
 
 def command_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     help: str,
     description: str,
     examples: str,
 ) -> argparse.ArgumentParser:
     """A subcommand whose --help ends with examples, laid out as written."""
-    return commands.add_parser(  # type: ignore[no-any-return]
+    return commands.add_parser(
         name,
         help=help,
         description=textwrap.fill(description, 80),  # the raw formatter keeps the examples' layout, and this too

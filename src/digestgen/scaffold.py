@@ -89,7 +89,7 @@ def _week(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {value!r}") from None
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = command_parser(
         commands,
         "new",

@@ -42,12 +42,12 @@ class Reader:
     def get(self, path: FieldPath) -> object:
         value: object = self.doc.data
         for part in path:
-            if isinstance(part, int):
-                if not isinstance(value, list) or part >= len(value):
-                    return _MISSING
-            elif not isinstance(value, dict) or part not in value:
+            if isinstance(part, int) and isinstance(value, list) and part < len(value):
+                value = value[part]
+                continue
+            if not (isinstance(part, str) and isinstance(value, dict) and part in value):
                 return _MISSING
-            value = value[part]  # type: ignore[index]
+            value = value[part]
         return value
 
     def has(self, path: FieldPath) -> bool:

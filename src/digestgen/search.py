@@ -30,6 +30,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import DigestError, Problem, display_path
 
@@ -104,8 +105,8 @@ def index_pages(pages: Mapping[str, bytes | str], shown: str) -> tuple[dict[Pure
         except OSError as exc:
             raise DigestError(Problem(shown, None, None, "", f"cannot write the site: {exc}")) from None
         files: dict[PurePosixPath, bytes] = {}
-        languages: dict[str, object] = {}
-        entry: dict[str, object] = {}
+        languages: dict[str, dict[str, Any]] = {}  # Pagefind's JSON, of which we read page_count
+        entry: dict[str, Any] = {}
         for part in sorted({name.split("/", 1)[0] for name in pages}):
             output = f"{INDEX_DIR}.{part}"
             run_pagefind(site, shown, glob=f"{part}/**/*.html", output=output)
@@ -113,17 +114,17 @@ def index_pages(pages: Mapping[str, bytes | str], shown: str) -> tuple[dict[Pure
             for p in sorted(index.rglob("*")):
                 if not p.is_file():
                     continue
-                name = PurePosixPath(INDEX_DIR, *p.relative_to(index).parts)
+                made = PurePosixPath(INDEX_DIR, *p.relative_to(index).parts)
                 data = p.read_bytes()
-                if name.name == ENTRY:
+                if made.name == ENTRY:
                     entry = json.loads(data)
-                    languages.update(entry["languages"])  # type: ignore[arg-type]
-                elif files.setdefault(name, data) != data:
-                    raise DigestError(Problem(shown, None, None, "", f"Pagefind wrote two different {name}"))
+                    languages.update(entry["languages"])
+                elif files.setdefault(made, data) != data:
+                    raise DigestError(Problem(shown, None, None, "", f"Pagefind wrote two different {made}"))
         if entry:
             entry["languages"] = dict(sorted(languages.items()))
             files[PurePosixPath(INDEX_DIR, ENTRY)] = _entry_bytes(entry)
-    count = sum(int(language["page_count"]) for language in languages.values())  # type: ignore[index]
+    count = sum(int(language["page_count"]) for language in languages.values())
     return dict(sorted(files.items())), count
 
 

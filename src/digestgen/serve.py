@@ -20,6 +20,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -161,7 +162,7 @@ def _watch_groups(paths: list[Path]) -> list[tuple[list[Path], bool, Callable[[w
     if folders:
         groups.append((folders, True, content_change))
     for file in (p for p in paths if not p.is_dir()):
-        groups.append(([file.parent], False, lambda _change, path, name=file.name: Path(path).name == name))
+        groups.append(([file.parent], False, partial(_named, file.name)))
     return groups
 
 
@@ -174,7 +175,15 @@ def content_change(change: watchfiles.Change, path: str) -> bool:
     return not is_editor_file(Path(path).name) and _DEFAULT_FILTER(change, path)
 
 
+def _named(name: str, _change: watchfiles.Change, path: str) -> bool:
+    """A watch filter: changes to the file called ``name`` only."""
+    return Path(path).name == name
+
+
 def make_handler(site: LiveSite, subpath: str) -> type[BaseHTTPRequestHandler]:
+    """The request handler of a server of ``site``. (Long only because it holds the class, which
+    closes over ``site`` and ``subpath``; each of its methods is short.)"""
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "digestgen"
 
@@ -364,7 +373,7 @@ class Server:
         self.site.close()
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = command_parser(
         commands,
         "serve",

@@ -248,7 +248,7 @@ class _Builder:
                     self._problem(node, path, f"YAML tag {node.tag} is not allowed")
                     return None
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            if node.tag != "tag:yaml.org,2002:map":
+            if not isinstance(node, yaml.MappingNode) or node.tag != "tag:yaml.org,2002:map":
                 self._problem(node, path, f"YAML tag {node.tag} is not allowed")
                 return None
             return self._mapping(node, path)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
-from .errors import DigestError, Problem
+from .errors import DigestError, Where
 from .model import Lang
 
 _SAFE = re.compile(r"[A-Za-z0-9._~-]*")
@@ -128,6 +129,15 @@ class Urls:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}{path}"
 
+    def issue_file(self, lang: Lang, week: str) -> str:
+        """``str(output_path(issue(lang, week)))``, without building URLs: a plan asks for every
+        issue's and paper's file on every build."""
+        return f"{lang}/issues/{week}/index.html"
+
+    def paper_file(self, lang: Lang, paper_id: str) -> str:
+        """``str(output_path(paper(lang, paper_id)))``, as ``issue_file``."""
+        return f"{lang}/papers/{paper_id}/index.html"
+
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - as _path: a rebuild asks for every page's file again
     def output_path(self, path: str) -> PurePosixPath:
         """The file a URL path is served from, relative to the output folder."""
@@ -139,13 +149,49 @@ class Urls:
         return PurePosixPath(rest)
 
 
-def check_unique_paths(paths: list[tuple[PurePosixPath, str]]) -> None:
-    """Two pages writing one file is an error (found before anything is written)."""
-    owners: dict[PurePosixPath, str] = {}
+def check_unique_paths(planned: Iterable[tuple[PurePosixPath | str, Where | str]]) -> None:
+    """Every output path, once: two outputs on one path, or a file where another output needs a
+    folder (a paper id ``index.html`` beside the paper index), is an error naming what decided
+    each path. Found before anything is written."""
+    entries = [(str(path), owner if isinstance(owner, Where) else Where(owner)) for path, owner in planned]
+    if not paths_clash([path for path, _ in entries]):
+        return
+    owners: dict[str, Where] = {}
     problems = []
-    for path, owner in paths:
+    for path, owner in entries:
         if path in owners:
-            problems.append(Problem(owner, None, None, "", f"would write {path}, which {owners[path]} writes too"))
+            first = owners[path]
+            # Told at the content that decided the path: a fixed page's path cannot be changed.
+            blamed, other = (first, owner) if owner.line is None and first.line is not None else (owner, first)
+            problems.append(blamed.problem(f"would write {path}, which {other} writes too"))
         owners.setdefault(path, owner)
-    if problems:
-        raise DigestError(problems)
+    for path, owner in entries:
+        for folder in _parents(path):
+            if folder in owners:
+                problems.append(
+                    owner.problem(f"would write {path}, but {folder} is already a file of the site ({owners[folder]})")
+                )
+    raise DigestError(problems)
+
+
+def paths_clash(paths: Collection[str]) -> bool:
+    """Do two of ``paths`` clash (see check_unique_paths)? Cheap: a build asks on every rebuild,
+    for tens of thousands of paths, and explains only when they do."""
+    files = set(paths)
+    return len(files) != len(paths) or not files.isdisjoint(_folders(files))
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _folders(files: Iterable[str]) -> set[str]:
+    """Every folder the files are in (their parents, up to the output folder), a level at a time:
+    the first level has a folder per page, the next few, so set comprehensions do nearly all of it."""
+    folders: set[str] = set()
+    level = {path.rpartition("/")[0] for path in files} - {""}
+    while level:
+        folders |= level
+        level = {folder.rpartition("/")[0] for folder in level} - folders - {""}
+    return folders

@@ -189,6 +189,12 @@ def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False
     return Pair(TextView(render(text.en, "en"), "en", pending=True))
 
 
+def required(found: Pair | None) -> Pair:
+    """The pair of a field whose English text loading made sure of (a title, a summary)."""
+    assert found is not None, "loading requires this field"
+    return found
+
+
 class ViewMaker:
     """Turns model objects into views for one edition."""
 
@@ -226,7 +232,7 @@ class ViewMaker:
     def _markdown(self, origin: Origin, name: str) -> Render:
         """Block Markdown of field ``name`` of ``origin``; its warnings point at file and line."""
 
-        def render(text: str, lang: Lang) -> Markup:
+        def render(text: str, lang: Lang) -> Markup | Deferred:
             field = f"{name}.{lang}"
             start = origin.text_line(field)
 
@@ -283,8 +289,8 @@ class ViewMaker:
         return PaperView(
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
-            title=pair(paper.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]  # en title is required
-            summary=pair(paper.summary, lang, self._markdown(paper.origin, "summary")),  # type: ignore[arg-type]
+            title=required(pair(paper.title, lang, _plain, both_ways=True)),
+            summary=required(pair(paper.summary, lang, self._markdown(paper.origin, "summary"))),
             abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
             links=self._links(lang, paper, arxiv),
             tags=tuple(
@@ -327,7 +333,7 @@ class ViewMaker:
                     ListPaper(
                         p.id,
                         self.urls.paper(lang, p.id),
-                        pair(p.title, lang, _plain, both_ways=True),  # type: ignore[arg-type]
+                        required(pair(p.title, lang, _plain, both_ways=True)),
                         url,
                         title,
                         head.key,

@@ -1,6 +1,7 @@
 """Write stage: the only code that touches the output folder. All or nothing: files go to a
 fresh folder beside the output first; a full build then swaps that folder in for the old site, an
-incremental one moves its few files in, each only once every file is written."""
+incremental one moves its few files in, each only once every file is written. (It also answers
+what the site on disk holds: a rebuild writes only files whose bytes changed.)"""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
-from .render import Output
 
 MARKER = ".digestgen-output"
 """Left in every folder we build, so we never delete a folder we did not make."""
 MARKER_TEXT = "built by digestgen; this folder is replaced on every build\n"
+
+
+def marker_stamp(marker: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the output folder's marker file: another build, or a copy of the
+    site, leaves another."""
+    try:
+        st = marker.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> None:
@@ -42,14 +52,37 @@ def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> No
         )
 
 
-def write_site(outputs: list[Output], output: Path) -> None:
-    """Write every file into a staging folder, then swap it in for the old site."""
-    publish(stage(outputs, output), output)
+def write_site(files: Mapping[str, bytes], output: Path) -> None:
+    """Write every file (by its path in the site) into a staging folder, then swap it in for the old site."""
+    _publish(_stage(files, output), output)
 
 
-def stage(outputs: list[Output], output: Path) -> Path:
-    """Write every file into a fresh staging folder beside ``output``; steps that work on written
-    files (the search index) run there before ``publish``. Returns the staging folder."""
+def _file(folder: Path, name: str) -> Path:
+    return folder.joinpath(*PurePosixPath(name).parts)
+
+
+def changed_files(files: Mapping[str, bytes], output: Path) -> dict[str, bytes]:
+    """The files whose bytes differ from the site's (only made files are compared: few, after an edit)."""
+    return {name: data for name, data in files.items() if not _same_bytes(_file(output, name), data)}
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def read_site_file(output: Path, name: str) -> bytes:
+    """A file of the site as the last build wrote it; empty if it is not there."""
+    try:
+        return _file(output, name).read_bytes()
+    except OSError:
+        return b""
+
+
+def _stage(files: Mapping[str, bytes], output: Path) -> Path:
+    """Write every file into a fresh staging folder beside ``output``; returns the staging folder."""
     output = output.resolve()
     staging = output.with_name(output.name + ".new")
     retired = output.with_name(output.name + ".old")
@@ -72,22 +105,17 @@ def stage(outputs: list[Output], output: Path) -> Path:
         staging.mkdir(parents=True)
         # The marker goes first, so a staging folder left by a crash is still recognised as ours.
         (staging / MARKER).write_text(MARKER_TEXT)
-        for item in sorted(outputs, key=lambda o: o.path):
-            target = staging.joinpath(*item.path.parts)
+        for name in sorted(files):
+            target = _file(staging, name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
+            target.write_bytes(files[name])
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
     return staging
 
 
-def discard(staging: Path) -> None:
-    """A later step failed: drop the staged site, the old one stays."""
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def publish(staging: Path, output: Path) -> None:
+def _publish(staging: Path, output: Path) -> None:
     """Swap the staged site in for the old one."""
     output = output.resolve()
     retired = output.with_name(output.name + ".old")
@@ -97,21 +125,21 @@ def publish(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_site(changed: Mapping[PurePosixPath, bytes], removed: Iterable[PurePosixPath], output: Path) -> None:
+def update_site(changed: Mapping[str, bytes], removed: Iterable[str], output: Path) -> None:
     """Bring an existing site up to date in place. The changed files are first written into a
     staging folder beside the output, as for a full build (so a crash's leftovers are recognised
     and cleared); only when every one is written are they moved in, one rename each (readers never
     see half a file), and files no longer produced removed. A failure while writing (a full disk)
     leaves the site as it was."""
     output = output.resolve()
-    staging = stage([Output(path, data, "") for path, data in changed.items()], output)
+    staging = _stage(changed, output)
     try:
-        for path in sorted(changed):
-            target = output.joinpath(*path.parts)
+        for name in sorted(changed):
+            target = _file(output, name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging.joinpath(*path.parts), target)
-        for path in sorted(removed):
-            target = output.joinpath(*path.parts)
+            os.replace(_file(staging, name), target)
+        for name in sorted(removed):
+            target = _file(output, name)
             target.unlink(missing_ok=True)
             for folder in target.parents:  # drop folders the removal left empty, up to the output
                 if folder == output or not folder.is_relative_to(output) or any(folder.iterdir()):
@@ -123,4 +151,4 @@ def update_site(changed: Mapping[PurePosixPath, bytes], removed: Iterable[PurePo
     except OSError as exc:
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
     finally:
-        discard(staging)
+        shutil.rmtree(staging, ignore_errors=True)

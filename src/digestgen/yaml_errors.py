@@ -50,7 +50,8 @@ def excerpt(line: str, line_no: int, column: int) -> str:
 
 
 def _hint(exc: yaml.MarkedYAMLError, lines: list[str], row: int, column: int, first_line: int) -> tuple[str, int, int]:
-    """A hint, and the place to point at (a stray ``#`` is a better place than the end of the text)."""
+    """A hint, and the place to point at (a stray ``#`` is a better place than the end of the text).
+    (Long only because it is one flat list of cases, each a test of PyYAML's message and its hint.)"""
     problem, context = exc.problem or "", exc.context or ""
     line = lines[row] if row < len(lines) else ""
     if "'\\t'" in problem:

@@ -27,7 +27,7 @@ from .post import read_post
 from .weekly_list import read_list
 
 
-def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = command_parser(
         commands,
         "import",

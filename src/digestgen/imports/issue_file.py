@@ -131,7 +131,7 @@ def _plain_ok(value: str) -> bool:
     if ": " in value or " #" in value or value.endswith(":") or not all(_PRINTABLE.fullmatch(ch) for ch in value):
         return False
     try:
-        return yaml.safe_load(value) == value
+        return bool(yaml.safe_load(value) == value)
     except yaml.YAMLError:
         return False
 

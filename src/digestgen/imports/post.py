@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..errors import Problem
-from ..model import Bilingual, Link
+from ..model import Bilingual, Lang, Link
 from .draft import DraftIssue, DraftPaper
 from .text import BULLET, URL, blocks_to_markdown, escape_text, has_hangul
 
@@ -245,9 +245,10 @@ class PostReader:
         for n, url in enumerate(tweets[1:], start=2):
             links.append(Link(f"more {n}", url))
         for line in paper.stray:
-            lang = "ko" if has_hangul(line.text) else "en"
+            lang: Lang = "ko" if has_hangul(line.text) else "en"
             kept = self._md(line)
-            summary = replace(summary, **{lang: f"{summary.get(lang)}\n\n{kept}".strip()})
+            text = f"{summary.get(lang)}\n\n{kept}".strip()
+            summary = replace(summary, ko=text) if lang == "ko" else replace(summary, en=text)
             self.warn(
                 line.number,
                 f"{where}.summary.{lang}",

@@ -93,8 +93,8 @@ class ListReader:
                     week=dates[0], week_end=dates[1], papers=papers, pending_ko=True, line=index + 1, input=self.display
                 )
             )
-        for line, message in unreadable:  # with --week, the other weeks don't matter
-            self.error(line, "week", message, warning=self.week is not None and bool(drafts))
+        for number, message in unreadable:  # with --week, the other weeks don't matter
+            self.error(number, "week", message, warning=self.week is not None and bool(drafts))
         if self.week and not drafts and not unreadable:
             self.error(1, "week", f"no week containing {self.week.isoformat()} in this list")
         elif not drafts and not unreadable:

@@ -30,7 +30,7 @@ from .prompt import Instructions, load_instructions
 from .spans import compare
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = command_parser(
         commands,
         "translate",

@@ -16,6 +16,7 @@ from frontmatter.default_handlers import YAMLHandler
 from ..imports.issue_file import field_lines, quoted_scalar
 from ..load import MARK_KEY, split_intro
 from ..source import FieldPath, format_field, parse_yaml
+from .fields import child
 
 _EMPTY_REST = re.compile(r"""^[ \t]*(?:""|''|[|>][-+]?[0-9]?|~|null|Null|NULL)?[ \t]*(?P<comment>#.*)?$""")
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
@@ -163,7 +164,7 @@ def _data(front: str) -> dict[str, object]:
 
 def _get(data: object, path: FieldPath) -> dict[str, object]:
     for part in path:
-        data = data[part]  # type: ignore[index]
+        data = child(data, part)
     assert isinstance(data, dict)
     return data
 

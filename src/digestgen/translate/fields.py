@@ -58,11 +58,20 @@ def missing_fields(source: SourceFile) -> list[list[Field]]:
     return [group for group in groups if group]
 
 
+def child(node: object, part: str | int) -> object:
+    """``node[part]`` of YAML data, along a path read from that data (so it is there)."""
+    if isinstance(node, list) and isinstance(part, int):
+        return node[part]
+    if not isinstance(node, dict):
+        raise KeyError(part)
+    return node[part]
+
+
 def marks_of(data: dict[str, object], owner: FieldPath) -> list[str]:
     """The names listed under ``machine_translated`` in the mapping at ``owner``."""
     node: object = data
     for part in owner:
-        node = node[part]  # type: ignore[index]
+        node = child(node, part)
     listed = node.get(MARK_KEY) if isinstance(node, dict) else None
     return [str(name) for name in listed] if isinstance(listed, list) else []
 
