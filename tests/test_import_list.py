@@ -101,8 +101,8 @@ def test_missing_year_and_unreadable_dates_are_reported_with_their_lines(
     assert main(["import", "list", str(NO_YEAR)]) == 1
     shown = display_path(NO_YEAR)
     assert capsys.readouterr().err.splitlines() == [
-        f"{shown}:3: week: the heading 'Top ML Papers of the Week (Jan 1-8)' has no year and the table of "
-        f"contents does not list it under one; give it with --year",
+        f"{shown}:3: week: the heading 'Top ML Papers of the Week (Jan 1-8)' has no year, the table of "
+        f"contents does not list it under one and no week near it has one; give it with --year",
         f"{shown}:8: week: cannot read the dates of this week from 'Top ML Papers of the Week (Sometime in "
         f"spring)' (expected e.g. '(November 13 - November 19)')",
         "2 errors; no file was written.",
@@ -200,3 +200,105 @@ def test_any_row_is_read_and_written_without_a_traceback(rows: list[tuple[str, s
     for draft in drafts:
         assert len(draft.papers) == len(rows)
         issue_file(draft, "2023-01-01.md")  # reads back as written, or raises
+
+
+REAL = FIXTURES / "import" / "weekly-list-real.md"
+"""The real list's shape (#14 finding 2): no years in the headings, a table of contents whose link
+text differs from the heading (its anchor matches), newest first across New Year, a row without a
+summary, a 'Code & Data' label, double spaces inside titles, a paper in two weeks."""
+
+
+def test_real_format_list_imports_and_builds(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "list", str(REAL)]) == 0  # no --year: the list itself says enough
+    out = capsys.readouterr().out
+    shown = display_path(REAL)
+    assert out.splitlines()[:7] == [
+        "wrote content/issues/2024-01-08.md (3 papers)",
+        "wrote content/issues/2024-01-01.md (2 papers)",
+        "wrote content/issues/2023-12-25.md (3 papers)",  # TOC text 'December 24', anchor december-25
+        "wrote content/issues/2023-12-18.md (3 papers)",
+        "wrote content/issues/2023-12-11.md (1 paper)",
+        "imported 5 weeks, 12 papers into content/issues/",
+        "6 places where the import guessed (check them):",
+    ]
+    guesses = out.splitlines()[7:]
+    assert guesses == [
+        f"  {shown}:18: week: year 2024 from the order of the list (the week below, line 26, starts on "
+        f"2024-01-01): 2024-01-08 ~ 2024-01-14",
+        f"  {shown}:21: papers[0].id: 'musicgen' is already used by {shown}:46; written as id 'musicgen-2' "
+        f"(if it is the same paper, keep one of them)",
+        f"  {shown}:22: papers[1].title.en: the title ends at the double space before 'Mistral AI releases ' "
+        f"(the earlier one is inside the title: 'Mixtral of Experts')",
+        f"  {shown}:26: week: year 2024 from the order of the list (the week below, line 33, starts on "
+        f"2023-12-25): 2024-01-01 ~ 2024-01-07",
+        f"  {shown}:38: papers[2].summary: no summary in the table: written with 'absent: [summary]' "
+        f"(readers see 'No summary in the original')",
+        f"  {shown}:49: week: year 2023 from the order of the list (the week above, line 41, starts on "
+        f"2023-12-18): 2023-12-11 ~ 2023-12-17",
+    ]
+    issues = {issue.key: issue for issue in load_content(project.root / "content").issues}
+    musicgen, mixtral, self_rewarding = issues["2024-01-08"].papers
+    assert (musicgen.id, issues["2023-12-18"].papers[2].id) == ("musicgen-2", "musicgen")  # oldest keeps it
+    assert mixtral.title.en == "Mixtral of Experts"
+    assert mixtral.summary.en.startswith("Mistral AI releases Mixtral 8x7B")
+    assert [(link.label, link.url) for link in mixtral.links][1] == (
+        "Code & Data",
+        "https://github.com/mistralai/mistral-src",
+    )
+    assert self_rewarding.title.en == "Self-Rewarding Language Models"
+    assert issues["2024-01-01"].papers[1].title.en == "Fast Inference of Mixture-of-Experts"
+    gemini = issues["2023-12-25"].papers[2]
+    assert gemini.title.en == "Gemini vs GPT-4V" and gemini.absent == {"summary"}
+
+    assert main(["build"]) == 0
+    assert "error" not in capsys.readouterr().err
+    assert main(["check"]) == 0
+    assert " 0 errors" in capsys.readouterr().out
+    page = BeautifulSoup(project.read("en/papers/gemini-vs-gpt-4v/"), "html5lib")
+    assert [m.get_text() for m in page.select(".summary .absent-mark")] == ["No summary in the original"]
+    page = BeautifulSoup(project.read("en/papers/mixtral-of-experts/"), "html5lib")
+    assert [(a.get_text(), a["href"]) for a in page.select(".paper-links a.link-code-data")] == [
+        ("Code & Data", "https://github.com/mistralai/mistral-src")
+    ]
+    assert (project.output / "en" / "papers" / "musicgen-2" / "index.html").exists()
+
+
+@pytest.mark.parametrize("year", ["23", "0023", "1999", "2101", "twenty"])
+def test_year_must_be_four_digits_in_range(year: str, project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "list", str(NO_YEAR), "--year", year])
+    assert exit_info.value.code == 2
+    assert f"--year: must be a year written with four digits, 2000–2100 (e.g. 2023), not '{year}'" in (
+        capsys.readouterr().err
+    )
+    assert list((project.root / "content" / "issues").iterdir()) == []
+
+
+def test_year_option_anchors_the_newest_week_and_the_order_gives_the_rest() -> None:
+    text = week_text("Top ML Papers of the Week (January 1 - January 7)") + week_text(
+        "Top ML Papers of the Week (December 25 - December 31)"
+    )
+    drafts, problems = read_list(text, "list.md", year=2024)
+    assert problems == []
+    assert [d.week for d in drafts] == [date(2024, 1, 1), date(2023, 12, 25)]
+    assert [str(g) for d in drafts for g in d.guesses] == [
+        "list.md:7: week: year 2023 from the order of the list (the week above, line 2, starts on 2024-01-01): "
+        "2023-12-25 ~ 2023-12-31"
+    ]
+
+
+def test_a_week_with_a_year_below_gives_the_year_to_those_above() -> None:
+    text = week_text("Top ML Papers of the Week (January 6 - January 12)") + week_text(
+        "Top ML Papers of the Week (December 30 - January 5) - 2025"
+    )
+    drafts, problems = read_list(text, "list.md")
+    assert problems == [] and [d.week for d in drafts] == [date(2025, 1, 6), date(2024, 12, 30)]
+
+
+def test_ids_are_unique_against_existing_content(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.add_issue("2023-11-13", papers=[{"title": {"en": "CogAgent"}, "summary": {"en": "Earlier."}}])
+    assert main(["import", "list", str(REAL), "--week", "2023-12-25"]) == 0
+    assert "'cogagent' is already used by content/issues/2023-11-13.md:4; written as id 'cogagent-2'" in (
+        capsys.readouterr().out
+    )
+    assert main(["build"]) == 0

@@ -37,7 +37,9 @@ def test_seed_import_is_the_repository_content_file(project: Project, capsys: py
     written = project.root / "content" / "issues" / "2023-11-13.md"
     assert written.read_bytes() == (REPO / "content" / "issues" / "2023-11-13.md").read_bytes()
     captured = capsys.readouterr()
-    assert captured.out == "wrote content/issues/2023-11-13.md\n"
+    assert captured.out == (
+        "wrote content/issues/2023-11-13.md (10 papers)\nimported 1 week, 10 papers into content/issues/\n"
+    )
     assert captured.err == ""  # the seed has nothing that needs a warning
 
 
@@ -121,7 +123,7 @@ def test_short_range_bullet_intro_and_korean_only_title(project: Project, capsys
     shown = display(IMPORT / "post-short.txt")
     assert sorted(capsys.readouterr().err.splitlines()) == sorted(
         [
-            f"{shown}:13: papers[0].title.en: warning: required in content/issues/2025-07-07.md:10:7; "
+            f"{shown}:13: papers[0].title.en: warning: required in content/issues/2025-07-07.md:11:7; "
             f"the build will stop there until this is fixed",
             f"{shown}:9: intro: warning: a lone '-' with no text after it; left out",
             f"{shown}:13: papers[0].title.en: warning: the title has no English part; it is kept as the Korean "

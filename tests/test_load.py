@@ -93,3 +93,25 @@ def test_errors_of_all_files_come_together(project: Project) -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+def test_overlapping_weeks_name_both_files(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """Finding 5 of #14: two files whose weeks share days are an error naming both, with lines."""
+    project.add_issue("2023-11-13", papers=[paper(1)], week_end="2023-11-21")
+    project.add_issue("2023-11-20", papers=[paper(2)])
+    project.add_issue("2023-11-27", papers=[paper(3)])  # touches no other week
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "content/issues/2023-11-20.md:2: week: week 2023-11-20 ~ 2023-11-26 overlaps week 2023-11-13 ~ 2023-11-21 "
+        "of content/issues/2023-11-13.md:2" in err
+    )
+    assert "2023-11-27.md" not in err
+    assert main(["check"]) == 1
+    assert "overlaps" in capsys.readouterr().err
+
+
+def test_adjacent_weeks_do_not_overlap(project: Project) -> None:
+    project.add_issue("2024-12-30", papers=[paper(1)], week_end="2025-01-05")
+    project.add_issue("2025-01-06", papers=[paper(2)])
+    assert main(["build"]) == 0

@@ -83,9 +83,10 @@ def test_english_edition_shows_english_text(site: Path) -> None:
         assert [div["lang"] for div in summary.find_all("div")] == ["en"]
 
 
-def test_paper_without_abstract_has_no_abstract_section(site: Path) -> None:
-    soup = page(site, "ko/papers/emu-video-and-emu-edit")
-    assert soup.find(class_="abstract") is None
+def test_paper_without_abstract_says_the_original_has_none(site: Path) -> None:
+    soup = page(site, "ko/papers/emu-video-and-emu-edit")  # `absent: [abstract]` in the example
+    abstract = soup.find("section", class_="abstract")
+    assert abstract is not None and [p.get_text() for p in abstract.select(".absent-mark")] == ["원문에 초록 없음"]
     assert soup.find("section", class_="summary") is not None
     links = [a["href"] for a in soup.select(".paper-links a")]
     assert links == [  # its link was lost: a search for its title takes its place

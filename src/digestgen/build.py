@@ -4,13 +4,13 @@
 
 Each stage is a function with typed input and output (frozen dataclasses), in the module named
 after its job: load.py, plan.py, cache.py (fingerprints and staleness), workers.py (rendering),
-search.py, write.py. Nothing is written before every file is planned, checked and made; a build
-that fails leaves the old site as it was. See docs/architecture.md."""
+search.py, write.py. Nothing goes live before every file is planned, checked and made (the search
+index is made in the write stage's staging folder); a build that fails leaves the old site as it
+was. See docs/architecture.md."""
 
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,7 +43,7 @@ from .load import load_catalog, parse_issue
 from .model import Catalog, Issue, IssueHead
 from .plan import Plan, plan_site
 from .progress import Progress, silent
-from .search import index_pages
+from .search import IndexMade, IndexPlan, SearchState, make_index, plan_index
 from .source import read_source
 from .templates import MemoryBytecodeCache, file_bytecode_cache
 from .workers import Made, Task, render_tasks
@@ -62,9 +62,9 @@ class BuildResult:
     drafts_left_out: tuple[str, ...] = ()
     """Files of draft issues that were not built (reported, so nothing is dropped silently)."""
     search_pages: int = 0
-    """Pages in the search index (every paper page of both editions)."""
+    """Pages in the search index (the Korean edition's issue and paper pages: search.INDEXED_LANG)."""
     search_seconds: float = 0.0
-    """Time Pagefind took, on its own (it is also part of ``seconds``; 0 when no indexed page changed)."""
+    """Time Pagefind took, on its own (it is also part of ``seconds``; 0 when no shard was due)."""
     rendered: int = 0
     """Files made this time (the rest were unchanged since the last build, per the cache)."""
     written: int = 0
@@ -130,22 +130,23 @@ def _build(
     rendered = render(plan, stale, last, processes)
     progress("rendered", len(rendered.files))
     changed = changed_files(rendered.files, last.output) if last.intact else dict(rendered.files)
-    index = search_index(plan, rendered.files, changed, last, search, config)
-    if index.made:
-        progress("indexed", index.pages)
-    removed = write(plan, {**changed, **index.changed}, index, last)
-    progress("written", len(changed) + len(index.changed))
-    state = keep_state(last, loaded, plan, stale, rendered, index)
+    index = search_index(plan, rendered.files, last, search)
+    written = write(plan, {**changed, **index.changed}, index, last, config)
+    if written.index.shards:
+        progress("indexed", index.plan.state(written.index).page_count)
+    made = len(changed) + len(index.changed) + len(written.index.files)
+    progress("written", made)
+    state = keep_state(last, loaded, plan, stale, rendered, index, written)
     keep(last, state, loaded.heads)
     return BuildResult(
         **vars(state.counts),
         seconds=time.perf_counter() - started,
         output=config.output_dir,
         warnings=state.warnings,
-        search_seconds=index.seconds,
-        rendered=len(rendered.files) + len(index.made),
-        written=len(changed) + len(index.changed),
-        removed=removed,
+        search_seconds=written.index.seconds,
+        rendered=len(rendered.files) + len(index.changed) + len(written.index.files),
+        written=made,
+        removed=written.removed,
     )
 
 
@@ -181,6 +182,8 @@ class Loaded:
     """What is built: the published issues (drafts too, with ``--drafts``), newest first."""
     left_out: tuple[str, ...]
     """Files of drafts that are not built."""
+    set_aside: tuple[Problem, ...]
+    """Problems of drafts that are not built, as warnings: a draft never blocks publishing."""
     full: Callable[[IssueHead], Issue]
     """The whole issue of a head: parsed now, kept by the session or the cache, or parsed again."""
 
@@ -189,9 +192,11 @@ def load(config: SiteConfig, last: LastBuild) -> Loaded:
     """Read and check every content file; files the last build parsed, unchanged, are not read again."""
     parsed: dict[tuple[str, str], Issue] = {}
     digests = {path: stat.digest for path, stat in last.inputs.items()}
-    everything = load_catalog(config.content_dir, digests, last.detail.heads, parsed)
+    set_aside: list[Problem] | None = None if config.drafts else []  # reported, never blocking the rest
+    everything = load_catalog(config.content_dir, digests, last.detail.heads, parsed, set_aside)
     last.issues.update(parsed)
-    left_out = () if config.drafts else tuple(sorted(head.path for head in everything.issues if head.draft))
+    drafts = {head.path for head in everything.issues if head.draft} | {p.path for p in set_aside or ()}
+    left_out = () if config.drafts else tuple(sorted(drafts))
     catalog = everything if config.drafts else everything.published()
     heads = {(head.path, head.digest): head for head in everything.issues}
 
@@ -202,7 +207,7 @@ def load(config: SiteConfig, last: LastBuild) -> Loaded:
             last.issues[key] = kept or parse_issue(read_source(Path(head.path)))
         return last.issues[key]
 
-    return Loaded(heads, catalog, left_out, full)
+    return Loaded(heads, catalog, left_out, tuple(set_aside or ()), full)
 
 
 # --- render --------------------------------------------------------------------------------------
@@ -292,79 +297,65 @@ def _papers_json_task(plan: Plan, job: Job, last: LastBuild) -> Task:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """The search index's files after this build."""
+    """The search index's part of this build: planned here, made by the write stage in its staging
+    folder (so a failing Pagefind leaves the old site as it was; docs/search.md)."""
 
-    files: tuple[str, ...]
-    """All of them (those Pagefind made now, or those the last build left)."""
-    made: Mapping[str, bytes]
-    """Made now (empty when no indexed page changed)."""
+    plan: IndexPlan
+    """Its shards: those due to be made again, and those kept."""
     changed: Mapping[str, bytes]
-    """Made now and different from the site's: to write."""
-    pages: int
-    seconds: float
-    behind: bool
-    """Left as it was although pages changed (``search=False``): the next build with search makes it."""
+    """The list of shards, when it differs from the site's: to write."""
 
 
-def search_index(
-    plan: Plan,
-    files: Mapping[str, bytes],
-    changed: Mapping[str, bytes],
-    last: LastBuild,
-    search: bool,
-    config: SiteConfig,
-) -> SearchIndex:
-    """The search index, made from the paper pages before anything is written (so a failing
-    Pagefind leaves the old site as it was), and only when one of them changed."""
-    indexed = plan.indexed()
-    detail, intact = last.detail, last.intact
-    behind = intact and last.state.search_behind
-    due = behind or not (
-        intact
-        and detail.search
-        and not any(name in changed for name in indexed)
-        and set(indexed)
-        == {p for name, (_, paths, _) in detail.groups.items() if name.startswith("papers ") for p in paths}
-    )
-    pages = last.state.counts.search_pages if intact and last.state.counts else 0
-    if not indexed:
-        return SearchIndex((), {}, {}, 0, 0.0, False)
-    if not due or not search:
-        return SearchIndex(detail.search, {}, {}, pages, 0.0, due)  # the old index stays, as far as it goes
-    started = time.perf_counter()
-    made, pages = index_pages(
-        {p: files[p] if p in files else os.path.join(last.output, p) for p in indexed}, display_path(config.output_dir)
-    )
-    made_now = {str(path): data for path, data in made.items()}
-    new = changed_files(made_now, last.output) if intact else made_now
-    return SearchIndex(tuple(made_now), made_now, new, pages, time.perf_counter() - started, False)
+def search_index(plan: Plan, files: Mapping[str, bytes], last: LastBuild, search: bool) -> SearchIndex:
+    """Plan the index's shards from the indexed pages: a shard is made again only when one of its
+    pages changed, or its set of pages did."""
+    previous = last.detail.search if last.intact else SearchState()
+    index = plan_index(plan.indexed(), files, previous, last.output, search)
+    listed = dict([index.manifest]) if index.manifest is not None else {}
+    return SearchIndex(index, changed_files(listed, last.output) if last.intact else listed)
 
 
 # --- write ---------------------------------------------------------------------------------------
 
 
-def write(plan: Plan, changed: Mapping[str, bytes], index: SearchIndex, last: LastBuild) -> int:
-    """Write the files that changed; remove those the site no longer has. Returns how many were removed."""
+@dataclass(frozen=True)
+class Written:
+    removed: int
+    """Files of the last build that the site no longer has."""
+    index: IndexMade
+    """The search index's shards made in the staging folder."""
+
+
+def write(plan: Plan, changed: Mapping[str, bytes], index: SearchIndex, last: LastBuild, config: SiteConfig) -> Written:
+    """Write the files that changed, and make the search index's shards that are due among them,
+    before anything goes live; remove the files the site no longer has."""
+    made: list[IndexMade] = []  # what the step below made, once write_site or update_site runs it
+
+    def index_step(staging: Path) -> tuple[str, ...]:
+        made.append(make_index(index.plan, staging, last.output, display_path(config.output_dir)))
+        return made[0].files
+
     if not last.intact:
-        write_site(changed, last.output)
-        return 0
+        write_site(changed, last.output, index_step)
+        return Written(0, made[0])
     detail = last.detail
-    before = set(detail.jobs).union(*(paths for _, paths, _ in detail.groups.values()), detail.search)
-    removed = sorted(before - plan.paths - set(index.files))
-    update_site(changed, removed, last.output)
-    return len(removed)
+    before = set(detail.jobs).union(*(paths for _, paths, _ in detail.groups.values()), detail.search.files())
+    removed = sorted(before - plan.paths - index.plan.kept_files)
+    update_site(changed, removed, last.output, index_step)
+    return Written(len(removed), made[0])
 
 
 # --- keep state ----------------------------------------------------------------------------------
 
 
 def keep_state(
-    last: LastBuild, loaded: Loaded, plan: Plan, stale: Stale, rendered: Rendered, index: SearchIndex
+    last: LastBuild, loaded: Loaded, plan: Plan, stale: Stale, rendered: Rendered, index: SearchIndex, written: Written
 ) -> CacheData:
     """What this build leaves for the next: every output's fingerprint, the warnings raised while
     making it (kept, so a rebuild that skips it tells them again), and the counts."""
     old = last.detail
-    detail = Detail(heads=dict(loaded.heads), search=index.files, closures=stale.closures)
+    search = index.plan.state(written.index)
+    detail = Detail(heads=dict(loaded.heads), search=search, closures=stale.closures)
     for path, fingerprint in stale.job_prints.items():
         detail.jobs[path] = (fingerprint, rendered.job_warnings.get(path, old.jobs.get(path, (b"", ()))[1]))
     for group in plan.groups:
@@ -373,23 +364,24 @@ def keep_state(
     detail.fragments = rendered.fragments if rendered.fragments is not None else old.fragments if last.intact else ()
     found = {
         *plan.warnings,
+        *loaded.set_aside,
         *(w for _, warnings in detail.jobs.values() for w in warnings),
         *(w for _, _, warnings in detail.groups.values() for w in warnings),
     }
     counts = Counts(
         pages=plan.page_count,
-        files=len(plan.paths) + len(index.files),
+        files=len(plan.paths | index.plan.kept_files) + len(written.index.files),
         issues=len(plan.catalog.issues),
         papers=sum(len(head.papers) for head in plan.catalog.issues),
         drafts_left_out=loaded.left_out,
-        search_pages=index.pages,
+        search_pages=search.page_count,
     )
     return CacheData(
         code=code_digest(),
         inputs=last.inputs,
         settings=last.settings,
         marker=marker_stamp(last.output / MARKER),
-        search_behind=index.behind,
+        search_behind=index.plan.behind(written.index),
         counts=counts,
         warnings=tuple(sorted(found, key=Problem.sort_key)),
         detail=detail,

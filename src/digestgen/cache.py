@@ -29,13 +29,14 @@ from .editorfiles import folder_files
 from .errors import Problem
 from .jobs import Group, Job
 from .model import Issue, IssueHead
+from .search import SearchState
 from .strings import STRINGS_FILE
 from .write import MARKER, marker_stamp
 
 if TYPE_CHECKING:
     import jinja2
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the cache's layout changes; older caches are then ignored."""
 _MAGIC = b"digestgen-cache\n"
 RACY_NS = 2_000_000_000
@@ -249,8 +250,8 @@ class Detail:
     """Every other file of the site → (fingerprint, warnings)."""
     fragments: tuple[tuple[FragmentSource, int], ...] = ()
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
-    search: tuple[str, ...] = ()
-    """The search index's files."""
+    search: SearchState = field(default_factory=SearchState)
+    """The search index's shards, and the digests of the pages they were made from."""
     closures: tuple[bytes, Closures] | None = None
     """(digest of every template, the templates each set of templates uses)."""
 

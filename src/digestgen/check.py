@@ -18,9 +18,10 @@ from .config import SiteConfig
 from .errors import DigestError, Problem
 from .load import load_content
 from .markdown import Markdown, plain
-from .model import LANGS, Bilingual, Content, Issue, Origin, Paper
-from .options import add_site_arguments, announce, command_parser, config_from_args, count
+from .model import LANGS, Bilingual, Content, Issue, Lang, Origin, Paper, absent_langs
+from .options import add_site_arguments, add_verbose_argument, announce, command_parser, config_from_args, count
 from .plan import render_site
+from .report import warning_lines
 from .source import format_field, read_source
 from .tags import tag_key
 
@@ -90,7 +91,7 @@ def _texts(issue: Issue) -> Iterator[tuple[Origin, str, Bilingual, bool]]:
 def content_warnings(content: Content) -> list[Problem]:
     problems: list[Problem] = []
     for issue in content.issues:
-        if issue.notice and not (issue.notice.ko and issue.notice.en):
+        if _untranslated(issue.notice, absent_langs(issue.absent, "notice")):
             problems.append(_missing_translation(issue.origin, "notice", issue.notice))
         if issue.source.startswith("http://"):
             problems.append(_warn(issue.origin, "source", "http:// link; use https:// if the site has it"))
@@ -113,12 +114,17 @@ def _missing_translation(origin: Origin, name: str, text: Bilingual) -> Problem:
     return _warn(origin, f"{name}.{lang}", "missing translation (the other language has text)")
 
 
+def _untranslated(text: Bilingual, absent: frozenset[Lang]) -> bool:
+    """Text in one language only, the other not marked absent on purpose."""
+    return bool(text) and any(not text.get(lang) and lang not in absent for lang in LANGS)
+
+
 def _paper_warnings(paper: Paper) -> Iterator[Problem]:
     for name in ("title", "summary", "abstract"):
         text: Bilingual = getattr(paper, name)
-        if text and not (text.ko and text.en):
+        if _untranslated(text, absent_langs(paper.absent, name)):
             yield _missing_translation(paper.origin, name, text)
-    if not paper.abstract:
+    if not paper.abstract and absent_langs(paper.absent, "abstract") != frozenset(LANGS):
         yield _warn(paper.origin, "abstract", "no abstract (논문 초록)")
     for link in paper.links:
         if link.url.startswith("http://"):
@@ -253,6 +259,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default="text",
         help="text for people (default), or json for other programs (the problems on stdout)",
     )
+    add_verbose_argument(cmd)
     cmd.set_defaults(run=run)
 
 
@@ -282,8 +289,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print()
         return code
-    for problem in (*result.errors, *result.warnings):
+    for problem in result.errors:
         print(problem, file=sys.stderr)
+    for line in warning_lines(result.warnings, verbose=args.verbose):
+        print(line, file=sys.stderr)
     print(
         f"checked {count(result.issues, 'issue')}, {count(result.papers, 'paper')}: "
         f"{count(len(result.errors), 'error')}, {count(len(result.warnings), 'warning')}"

@@ -9,8 +9,17 @@ from . import __version__, check, scaffold, serve
 from .build import build
 from .errors import DigestError, display_path
 from .imports.command import add_import_command
-from .options import add_output_arguments, add_site_arguments, announce, command_parser, config_from_args, count
+from .options import (
+    add_output_arguments,
+    add_site_arguments,
+    add_verbose_argument,
+    announce,
+    command_parser,
+    config_from_args,
+    count,
+)
 from .progress import TerminalProgress, silent
+from .report import warning_lines
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "-q", "--quiet", action="store_true", help="print only warnings and errors (no progress, no summary)"
     )
+    add_verbose_argument(build_cmd)
     build_cmd.set_defaults(run=run_build)
     for command in (scaffold, check, serve):  # each command's module adds its own subcommand
         command.register(commands)
@@ -69,8 +79,8 @@ def run_build(args: argparse.Namespace) -> int:
         announce(config, "Building")
     shown = not args.quiet and sys.stdout.isatty()
     result = build(config, cache=not args.clean, progress=TerminalProgress(sys.stdout) if shown else silent)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    for line in warning_lines(result.warnings, verbose=args.verbose):
+        print(line, file=sys.stderr)
     if args.quiet:
         return 0
     print(

@@ -27,10 +27,16 @@ in the issue's mapping and in each paper's, so a mark moves with its paper when 
 An editor who has reviewed a field deletes its name (or the whole line)."""
 ISSUE_MARKS = ("title.ko", "notice.ko", "intro.ko")
 PAPER_MARKS = ("title.ko", "summary.ko", "abstract.ko")
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "papers", MARK_KEY)
-PAPER_KEYS = ("id", "title", "summary", "abstract", "links", "tweet", "tags", "authors", "year", MARK_KEY)
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "absent", "papers", MARK_KEY)
+PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags", "authors", "year", MARK_KEY)
+ISSUE_ABSENT = ("notice.ko", "notice.en")
+PAPER_ABSENT = ("summary", "summary.ko", "summary.en", "abstract", "abstract.ko", "abstract.en", "title.ko")
+"""What ``absent:`` may list: fields the original has none of, shown to readers as such."""
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 MAX_ID_LENGTH = 80
+MAX_LABEL_LENGTH = 40
+LINK_LABEL = re.compile(rf"(?=.{{1,{MAX_LABEL_LENGTH}}}$)[^\W_][\w .,&+/()'’-]*")
+"""A link's label as the lists write them (``Code``, ``Code & Data``, ``Paper (v2)``, ``코드``): no markup."""
 _EN_MARKER = re.compile(r"^<!--\s*en\s*-->\s*$", re.MULTILINE)
 
 
@@ -57,12 +63,16 @@ def load_catalog(
     digests: Mapping[str, str],
     heads: Mapping[tuple[str, str], IssueHead],
     parsed: dict[tuple[str, str], Issue],
+    set_aside: list[Problem] | None = None,
 ) -> Catalog:
     """Like load_content, but only files not in ``heads`` are parsed (and added to ``parsed``).
 
     ``digests`` gives each file's digest by its absolute path (the build has them from its input
-    stats); ``heads`` are the heads of files parsed by earlier builds, by (shown path, digest)."""
+    stats); ``heads`` are the heads of files parsed by earlier builds, by (shown path, digest).
+    With ``set_aside`` (a build that leaves drafts out), a draft's problems do not stop the rest:
+    they are added to it as warnings and a draft that cannot be read is left out of the catalog."""
     paths, problems = _issue_files(content_dir)
+    broken_drafts: set[str] = set()
     found: list[IssueHead] = []
     folder = display_path(content_dir / "issues")
     for path in paths:
@@ -78,14 +88,45 @@ def load_catalog(
                 issue = parse_issue(read_source(path))
             except DigestError as exc:
                 problems.extend(exc.problems)
+                if set_aside is not None and says_draft(path):
+                    broken_drafts.update(p.path for p in exc.problems)
                 continue
             parsed[(shown, digest)] = issue
             head = issue.head(digest, tag_slug)
         found.append(head)
     problems.extend(_check_unique(found))
+    if set_aside is not None:
+        drafts = broken_drafts | {head.path for head in found if head.draft}
+        set_aside.extend(as_draft_warning(p) for p in problems if p.path in drafts)
+        problems = [p for p in problems if p.path not in drafts]
     if problems:
         raise DigestError(problems)
     return Catalog(issues=tuple(sorted(found, key=lambda i: i.week, reverse=True)))
+
+
+_DRAFT_LINE = re.compile(r"^draft:\s*(?:true|True|TRUE)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def says_draft(path: Path) -> bool:
+    """Whether a file that cannot be loaded is marked ``draft: true``: from its YAML when that
+    reads, else from a line ``draft: true`` at the top level of its text."""
+    try:
+        data = read_source(path).meta.data
+    except DigestError:
+        try:
+            with path.open("rb") as handle:  # the front-matter's start: a huge file is not read whole
+                text = handle.read(1 << 16).decode("utf-8", errors="replace")
+        except OSError:
+            return False
+        return bool(_DRAFT_LINE.search(text.split("\n---", 1)[0]))
+    return isinstance(data, dict) and data.get("draft") is True
+
+
+DRAFT_NOTE = "(a draft: left out of the site until this is fixed)"
+
+
+def as_draft_warning(problem: Problem) -> Problem:
+    return replace(problem, message=f"{problem.message} {DRAFT_NOTE}", warning=True)
 
 
 def _issue_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -138,16 +179,18 @@ def parse_issue(source: SourceFile) -> Issue:
     papers = _papers(r, source)
     intro_ko, intro_en, intro_lines = split_intro(source.body, source.body_line)
     marks = read_marks(r, (), ISSUE_MARKS)
+    notice = _marked(r.bilingual(("notice",)), "notice.ko" in marks)
     issue = Issue(
         week=week,
         week_end=week_end,
         title=_marked(_issue_title(r.bilingual(("title",)), week, week_end), "title.ko" in marks),
         intro=Bilingual(ko=intro_ko, en=intro_en, machine="intro.ko" in marks),
-        notice=_marked(r.bilingual(("notice",)), "notice.ko" in marks),
+        notice=notice,
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
         discussion=r.url(("discussion",)),
+        absent=_absent(r, (), ISSUE_ABSENT, {"notice": notice}),
         origin=_issue_origin(r, source, intro_lines),
     )
     if r.problems:
@@ -248,17 +291,23 @@ def _parse_paper(
     if not r.mapping(path, PAPER_KEYS):  # title.en and summary.en are checked below
         return None
     title = r.bilingual(path + ("title",), required=("en",))
-    summary = r.bilingual(path + ("summary",), required=("en",))
+    listed = _listed(r, path)
+    summary_absent = "summary" in listed or "summary.en" in listed
+    summary = r.bilingual(path + ("summary",), required=() if summary_absent else ("en",))
     abstract = r.bilingual(path + ("abstract",))
+    absent = _absent(r, path, PAPER_ABSENT, {"title": title, "summary": summary, "abstract": abstract})
     links: list[Link] = []
     raw_links = r.get(path + ("links",))
     labels = tuple(raw_links) if isinstance(raw_links, dict) else ()  # any label; mapping() reports a non-mapping
     if r.has(path + ("links",)) and r.mapping(path + ("links",), labels):
         for label in labels:
             url = r.url(path + ("links", label), required=True)
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]*", label):
+            if not LINK_LABEL.fullmatch(label):
                 r.error(
-                    path + ("links", label), "link labels are plain words (letters, digits, spaces, '-', '_')", key=True
+                    path + ("links", label),
+                    "link labels are words: letters and digits, then also spaces and - _ . , & + / ( ) ' "
+                    f"(at most {MAX_LABEL_LENGTH} characters)",
+                    key=True,
                 )
             elif url:
                 links.append(Link(label=label, url=url))
@@ -287,6 +336,7 @@ def _parse_paper(
         tags=r.string_list(path + ("tags",)),
         authors=r.string_list(path + ("authors",)),
         year=r.year(path + ("year",)),
+        absent=absent,
         origin=Origin(
             source.display,
             r.line(path),
@@ -295,6 +345,31 @@ def _parse_paper(
             text_lines=MappingProxyType(text_lines),
         ),
     )
+
+
+def _listed(r: Reader, path: FieldPath) -> tuple[str, ...]:
+    """The names under ``absent:``, as written (checked by _absent)."""
+    value = r.get(path + ("absent",))
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _absent(r: Reader, path: FieldPath, allowed: tuple[str, ...], texts: Mapping[str, Bilingual]) -> frozenset[str]:
+    """``absent: [abstract, notice.en]``: each name one of ``allowed``, and the field really empty."""
+    names = r.string_list(path + ("absent",))
+    for index, name in enumerate(names):
+        where = path + ("absent", index)
+        field_name, _, lang = name.partition(".")
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"it may list {', '.join(allowed)}"
+            r.error(where, f"{name!r} cannot be marked absent; {hint}")
+        elif _has_text(texts[field_name], lang):
+            r.error(where, f"{name} has text, but is listed as absent; remove one or the other")
+    return frozenset(names)
+
+
+def _has_text(text: Bilingual, lang: str) -> bool:
+    return bool(text.ko if lang == "ko" else text.en if lang == "en" else text)
 
 
 def read_marks(r: Reader, path: FieldPath, known: tuple[str, ...]) -> frozenset[str]:
@@ -338,7 +413,8 @@ def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
     problems: list[Problem] = []
     weeks: dict[date, Issue | IssueHead] = {}
     ids: dict[str, tuple[Issue | IssueHead, Paper | PaperHead]] = {}
-    for issue in sorted(issues, key=lambda i: i.path):
+    # Drafts come last, so that a clash between a draft and a published issue is the draft's problem.
+    for issue in sorted(issues, key=lambda i: (i.draft, i.path)):
         if issue.week in weeks:
             problems.append(
                 Problem(
@@ -364,4 +440,35 @@ def _check_unique(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
                     )
                 )
             ids.setdefault(paper.id, (issue, paper))
+    return problems + _check_overlaps(issues)
+
+
+def _check_overlaps(issues: Sequence[Issue | IssueHead]) -> list[Problem]:
+    """Two weeks whose days overlap: an error on the later one (or on the draft, when one is),
+    naming both files. The same week twice is reported by _check_unique."""
+    problems: list[Problem] = []
+    reach: Issue | IssueHead | None = None  # of the weeks so far, the one that ends last
+    for issue in sorted(issues, key=lambda i: (i.week, i.draft, i.path)):
+        if reach is not None and issue.week != reach.week and issue.week <= _end(reach):
+            blamed, other = (reach, issue) if reach.draft and not issue.draft else (issue, reach)
+            problems.append(
+                Problem(
+                    blamed.origin.path,
+                    blamed.origin.line_of("week"),
+                    None,
+                    "week",
+                    f"{_span(blamed)} overlaps {_span(other)} of {other.origin.path}:{other.origin.line_of('week')}; "
+                    f"a day belongs to one week (fix week or week_end in one of them)",
+                )
+            )
+        if reach is None or _end(issue) > _end(reach):
+            reach = issue
     return problems
+
+
+def _end(issue: Issue | IssueHead) -> date:
+    return issue.week_end or issue.week + timedelta(days=6)
+
+
+def _span(issue: Issue | IssueHead) -> str:
+    return f"week {issue.week.isoformat()} ~ {_end(issue).isoformat()}"

@@ -31,6 +31,11 @@ class Bilingual:
         return bool(self.ko or self.en)
 
 
+def absent_langs(absent: frozenset[str], name: str) -> frozenset[Lang]:
+    """The languages of field ``name`` listed as absent on purpose (``abstract`` means both)."""
+    return frozenset(lang for lang in LANGS if name in absent or f"{name}.{lang}" in absent)
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where something was written, for messages: a file and the line of each field in it."""
@@ -81,6 +86,9 @@ class Paper:
     """As the paper names them (``Jane Kim``), for citations; empty when unknown."""
     year: int | None = None
     """Publication year, for citations; unknown: the arXiv id's year, else the issue's."""
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``abstract``, ``summary``, ``summary.ko``…): the original has none,
+    so readers are told so and no warning asks for them."""
 
     @property
     def paper_url(self) -> str:
@@ -107,6 +115,8 @@ class Issue:
     """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
     discussion: str = ""
     """URL where readers discuss the issue (a forum thread), or empty for the site's."""
+    absent: frozenset[str] = frozenset()
+    """Fields absent on purpose (``notice.en``): the original has none."""
 
     @property
     def key(self) -> str:
@@ -146,6 +156,7 @@ class Issue:
             papers=papers,
             path=self.origin.path,
             week_line=self.origin.lines.get("week"),
+            week_end=self.week_end,
             digest=digest,
             key=self.key,
             slugs=slugs,
@@ -199,6 +210,8 @@ class IssueHead:
     intro: Bilingual = field(default=Bilingual(), metadata={"fingerprint": False})
     """The introduction, which the home page shows of the newest issue (its list pages key on it
     directly, so that an edit of the intro re-renders the home page and nothing else)."""
+    week_end: date | None = field(default=None, metadata={"fingerprint": False})
+    """Last day covered (for the check that weeks do not overlap)."""
     listed: bytes = b""
     """A fingerprint of what lists show of the issue: list pages are fingerprinted by it."""
 

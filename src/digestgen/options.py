@@ -64,6 +64,12 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose", action="store_true", help="list every warning (default: one line per kind, with a count)"
+    )
+
+
 def config_from_args(args: argparse.Namespace) -> SiteConfig:
     """The settings found (or given with --config), with the command line's changes."""
     config = load_config(args.config or find_config(Path.cwd()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import jinja2
 
@@ -16,7 +17,7 @@ from .exports import exports, papers_json_fragment
 from .jobs import Group, Job, Output
 from .model import LANGS, Catalog, Content, Issue, IssueHead, PaperHead
 from .render import Renderer, load_assets
-from .search import INDEX_DIR
+from .search import INDEX_DIR, INDEXED_LANG
 from .tags import Tag, tag_slug
 from .templates import PageId, page_ids
 from .urls import Urls, check_unique_paths, paths_clash
@@ -47,9 +48,16 @@ class Plan:
     def page_count(self) -> int:
         return sum(1 for job in self.jobs if job.path.suffix == ".html") + sum(map(len, self.group_paths.values()))
 
-    def indexed(self) -> list[str]:
-        """The pages the search index is made from: every paper page, in both editions."""
-        return [path for group in self.groups if group.part == "papers" for path in self.group_paths[group.name]]
+    def indexed(self) -> dict[str, date]:
+        """The pages the search index is made from (an issue's page, for its introduction, and its
+        papers' pages, in the indexed edition), each with its week."""
+        prefix = f"{INDEXED_LANG}/"
+        return {
+            path: group.head.week
+            for group in self.groups
+            for path in self.group_paths[group.name]
+            if path.startswith(prefix)
+        }
 
 
 def plan_site(

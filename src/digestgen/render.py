@@ -23,18 +23,20 @@ from .jobs import GROUP_TEMPLATES, Group, Job, Output
 from .markdown import Markdown
 from .model import LANGS, Catalog, Issue, Lang
 from .pages import Page, load_pages, nav_pages
+from .search import INDEXED_LANG
 from .strings import load_strings
 from .tags import Tag, collect_tags, near_duplicate_warnings
 from .templates import make_environment, render_template, template_closure
 from .urls import Urls
-from .views import ViewMaker
+from .views import PaperView, ViewMaker
 
 LOCALES: Mapping[str, str] = MappingProxyType({"ko": "ko_KR", "en": "en_US"})
 """OpenGraph locales of the editions."""
-INDEXED_KINDS = frozenset({"paper"})
-"""Page kinds in the search index. Every other page only repeats paper text (issues, lists,
-tags), which would show each paper several times in the results; pages of these kinds carry
-``data-pagefind-body``, so Pagefind leaves all others out."""
+INDEXED_KINDS = frozenset({"paper", "issue"})
+"""Page kinds in the search index, in its edition (search.INDEXED_LANG): paper pages, and of an
+issue's page its introduction only (the rest repeats its papers' text). Every other page only
+repeats paper text (lists, tags), which would show each paper several times in the results; the
+indexed parts carry ``data-pagefind-body``, so Pagefind leaves all others out."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class PageMeta:
     """The edition's feeds, its own language first."""
     indexed: bool
     """In the search index (``data-pagefind-body``)."""
+    search_meta: tuple[tuple[str, str], ...] = ()
+    """What a search result shows of the page (Pagefind metadata): ``title`` (Korean), ``en``
+    (the English title, for readers of the English edition) and ``week``."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,7 @@ class Renderer:
                         view.title,
                         issue.origin.path,
                         description=self.views.issue_description(lang, issue),
+                        search_meta=(("title", view.title), ("en", issue.title.get("en")), ("week", issue.key)),
                         issue=view,
                     )
                 )
@@ -261,6 +267,7 @@ class Renderer:
                         Markup(paper.title.main.html).unescape(),  # a title is plain text (Markup)
                         issue.origin.path,
                         description=paper.description,
+                        search_meta=_paper_meta(paper, issue.key),
                         paper=paper,
                         issue=view,
                     )
@@ -333,6 +340,7 @@ class Renderer:
         *,
         made_from: tuple[object, ...] | None = None,
         lazy: Callable[[], dict[str, object]] | None = None,
+        search_meta: tuple[tuple[str, str], ...] = (),
         at: Where | None = None,
         **context: object,
     ) -> Job:
@@ -352,7 +360,8 @@ class Renderer:
             locale=LOCALES[lang],
             other_locale=LOCALES[other],
             feeds=self.feed_links(lang),
-            indexed=kind in INDEXED_KINDS,
+            indexed=kind in INDEXED_KINDS and lang == INDEXED_LANG,
+            search_meta=search_meta if lang == INDEXED_LANG else (),
         )
         # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
         # exact and much cheaper fingerprint than walking it.
@@ -404,3 +413,11 @@ class Renderer:
 
 def _same(data: bytes) -> bytes:
     return data
+
+
+def _paper_meta(paper: PaperView, week: str) -> tuple[tuple[str, str], ...]:
+    """A paper's search metadata: its title in both languages (the Korean edition's view shows
+    the English original as the title's second line) and its week."""
+    title = paper.title
+    english = title.original if title.original is not None and title.original.lang == "en" else title.main
+    return (("title", Markup(title.main.html).unescape()), ("en", Markup(english.html).unescape()), ("week", week))

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .errors import Problem
 from .markdown import Deferred, Markdown, plain
-from .model import Bilingual, Issue, IssueHead, Lang, Origin, Paper
+from .model import Bilingual, Issue, IssueHead, Lang, Origin, Paper, absent_langs
 from .search import hangul_terms
 from .tags import Tag, tag_slug
 from .urls import Urls
@@ -30,6 +30,8 @@ class TextView:
     pending: bool = False
     """Shown in the other language (English in the Korean edition, Korean in the English one)
     because the edition's own text is still missing."""
+    absent: bool = False
+    """Shown in the other language because the original has none in this one (``absent:``)."""
     machine: bool = False
     """Korean text machine-translated and not yet reviewed (marked on the page)."""
 
@@ -48,7 +50,7 @@ class Pair:
 class LinkView:
     kind: str
     """``paper``, ``pdf`` (arXiv's PDF), ``search`` (no paper link: a search for its title),
-    ``tweet`` or the editor's own label (``code``, ``project``…)."""
+    ``tweet`` or the slug of the editor's own label (``code``, ``code-data``…), for CSS."""
     label: str
     """What the reader sees, in the edition's language."""
     url: str
@@ -171,22 +173,33 @@ def _plain(text: str, lang: Lang) -> Markup:
     return plain(text)
 
 
-def pair(text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False) -> Pair | None:
+def pair(
+    text: Bilingual, lang: Lang, render: Render, *, both_ways: bool = False, absent: frozenset[Lang] = frozenset()
+) -> Pair | None:
     """The edition's text (falling back to English, marked pending) and, in Korean, the original.
-    ``both_ways`` also gives the English edition the Korean text as its second line (titles)."""
+    ``both_ways`` also gives the English edition the Korean text as its second line (titles).
+    A language in ``absent`` is missing on purpose: the fallback is marked so, not pending."""
     if not text:
         return None
     if lang == "en":
         if text.en:
             second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
+        # English missing: the Korean, marked pending (or absent, when the original has none)
+        on_purpose = "en" in absent
         return Pair(
-            TextView(render(text.ko, "ko"), "ko", pending=True, machine=text.machine)
-        )  # English missing: the Korean, marked
+            TextView(render(text.ko, "ko"), "ko", pending=not on_purpose, absent=on_purpose, machine=text.machine)
+        )
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
         return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
-    return Pair(TextView(render(text.en, "en"), "en", pending=True))
+    on_purpose = "ko" in absent
+    return Pair(TextView(render(text.en, "en"), "en", pending=not on_purpose, absent=on_purpose))
+
+
+def absent_pair(note: str, lang: Lang) -> Pair:
+    """A field the original has none of: the note that says so (``absent_abstract`` in strings.yaml)."""
+    return Pair(TextView(Markup('<p class="absent-mark">') + note + Markup("</p>"), lang, absent=True))
 
 
 def required(found: Pair | None) -> Pair:
@@ -253,6 +266,13 @@ class ViewMaker:
 
         return render
 
+    def _text(self, paper: Paper, name: str, lang: Lang) -> Pair:
+        """The paper's summary or abstract, or the note that the original has none."""
+        absent = absent_langs(paper.absent, name)
+        text: Bilingual = getattr(paper, name)
+        shown = pair(text, lang, self._markdown(paper.origin, name), absent=absent)
+        return shown or absent_pair(self.strings[lang][f"absent_{name}"], lang)
+
     def _ref(self, lang: Lang, paper: Paper | None) -> PaperRef | None:
         if paper is None:
             return None
@@ -261,7 +281,10 @@ class ViewMaker:
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
         known = {"paper": "link_paper", "tweet": "link_tweet", "pdf": "pdf", "search": "link_search"}
-        return LinkView(kind, self.strings[lang][known[kind]] if kind in known else kind, url)
+        if kind in known:
+            return LinkView(kind, self.strings[lang][known[kind]], url)
+        css = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "other"  # 'Code & Data' → link-code-data
+        return LinkView(css, kind, url)
 
     def _links(self, lang: Lang, paper: Paper, arxiv: Arxiv | None) -> tuple[LinkView, ...]:
         """The paper's own link first (or, when it was lost, a search for its title), its arXiv
@@ -289,9 +312,11 @@ class ViewMaker:
         return PaperView(
             id=paper.id,
             url=self.urls.paper(lang, paper.id),
-            title=required(pair(paper.title, lang, _plain, both_ways=True)),
-            summary=required(pair(paper.summary, lang, self._markdown(paper.origin, "summary"))),
-            abstract=pair(paper.abstract, lang, self._markdown(paper.origin, "abstract")),
+            title=required(pair(paper.title, lang, _plain, both_ways=True, absent=absent_langs(paper.absent, "title"))),
+            summary=self._text(paper, "summary", lang),
+            abstract=self._text(paper, "abstract", lang)
+            if paper.abstract or absent_langs(paper.absent, "abstract")
+            else None,
             links=self._links(lang, paper, arxiv),
             tags=tuple(
                 TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()
@@ -349,9 +374,14 @@ class ViewMaker:
 
     def _notice(self, lang: Lang, issue: Issue) -> Pair | None:
         """The issue's own notice, language by language; where it has none, the site's (an
-        issue's Korean notice does not hide the site's English one)."""
+        issue's Korean notice does not hide the site's English one), unless the issue says its
+        original has none in that language (``absent: [notice.en]``): then its other language,
+        marked so."""
         own, site = issue.notice, self.site_notice
-        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en, machine=own.machine if own.ko else site.machine)
+        absent = absent_langs(issue.absent, "notice")
+        ko = own.ko or ("" if "ko" in absent else site.ko)
+        en = own.en or ("" if "en" in absent else site.en)
+        text = Bilingual(ko=ko, en=en, machine=own.machine if own.ko else site.machine)
         from_issue = {"ko": bool(own.ko), "en": bool(own.en)}
         issue_render = self._markdown(issue.origin, "notice")
         site_render = self._markdown(self.site_origin, "notice")
@@ -359,7 +389,7 @@ class ViewMaker:
         def render(source: str, text_lang: Lang) -> Markup | Deferred:
             return (issue_render if from_issue[text_lang] else site_render)(source, text_lang)
 
-        shown = pair(text, lang, render)
+        shown = pair(text, lang, render, absent=absent)
         return Pair(shown.main) if shown else None  # a notice is the site's word, not a translation
 
     def issue_description(self, lang: Lang, issue: Issue) -> str:

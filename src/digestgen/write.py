@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import DigestError, Problem, display_path
@@ -52,9 +52,22 @@ def check_output_dir(output: Path, project: Path, sources: Iterable[Path]) -> No
         )
 
 
-def write_site(files: Mapping[str, bytes], output: Path) -> None:
-    """Write every file (by its path in the site) into a staging folder, then swap it in for the old site."""
-    _publish(_stage(files, output), output)
+Extra = Callable[[Path], Iterable[str]]
+"""A step that works on the staged files before they go live (the search index): it may add files
+to the staging folder, and returns their paths in the site. If it fails, nothing is published."""
+
+
+def write_site(files: Mapping[str, bytes], output: Path, extra: Extra | None = None) -> None:
+    """Write every file (by its path in the site) into a staging folder, run ``extra`` there, then
+    swap the staging folder in for the old site."""
+    staging = _stage(files, output)
+    try:
+        if extra is not None:
+            extra(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # the old site stays
+        raise
+    _publish(staging, output)
 
 
 def _file(folder: Path, name: str) -> Path:
@@ -125,16 +138,21 @@ def _publish(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_site(changed: Mapping[str, bytes], removed: Iterable[str], output: Path) -> None:
+def update_site(changed: Mapping[str, bytes], removed: Iterable[str], output: Path, extra: Extra | None = None) -> None:
     """Bring an existing site up to date in place. The changed files are first written into a
     staging folder beside the output, as for a full build (so a crash's leftovers are recognised
     and cleared); only when every one is written are they moved in, one rename each (readers never
     see half a file), and files no longer produced removed. A failure while writing (a full disk)
-    leaves the site as it was."""
+    leaves the site as it was, and so does a failing ``extra`` step."""
     output = output.resolve()
     staging = _stage(changed, output)
     try:
-        for name in sorted(changed):
+        added = list(extra(staging)) if extra is not None else []
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # the old site stays
+        raise
+    try:
+        for name in sorted({*changed, *added}):
             target = _file(output, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(_file(staging, name), target)

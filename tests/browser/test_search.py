@@ -3,12 +3,16 @@ highlighted results, and the recall of tests/fixtures/search/queries.yaml."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from browsing import ServedSite, save_screenshot, watch_of
+from browsing import SUBPATH, ServedSite, free_port, save_screenshot, serve, watch_of
+from digestgen.build import build
+from helpers import Project, paper
 
 if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
     from playwright.sync_api import Browser, Page
@@ -23,11 +27,11 @@ QUERIES = [
 ]
 
 
-def search(page: Page, site: ServedSite, lang: str, query: str) -> list[str]:
-    page.goto(site.url(f"{lang}/"))
+def search(page: Page, site: ServedSite, lang: str, query: str, path: str = "") -> list[str]:
+    page.goto(site.url(path or f"{lang}/"))
     box = page.get_by_role("searchbox")
     box.fill(query)  # types into the box: input events, as a reader
-    page.wait_for_selector(".search-results li, .search-results p")
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
     links: list[str] = page.eval_on_selector_all(".search-results li > a", "links => links.map(a => a.href)")
     return links
 
@@ -58,7 +62,8 @@ def test_result_opens_the_paper_with_the_words_marked(page: Page, served_site: S
 
 def test_no_results_says_so(page: Page, served_site: ServedSite) -> None:
     search(page, served_site, "en", "zzqqxx")
-    assert page.locator(".search-results").inner_text().strip() == "No papers found."
+    assert page.locator(".search-count").inner_text().strip() == "No papers found."
+    assert page.locator(".search-results li").count() == 0
 
 
 @pytest.mark.parametrize(
@@ -126,3 +131,161 @@ def test_search_box_shows_on_every_page_type_without_errors(page: Page, served_s
     page.goto(served_site.url(path), wait_until="networkidle")
     assert page.get_by_role("searchbox").is_visible()
     assert watch_of(page).clean(), watch_of(page)
+
+
+# The results panel
+
+
+def test_panel_lies_under_the_header_with_a_count_titles_weeks_and_excerpts(
+    page: Page, served_site: ServedSite
+) -> None:
+    links = search(page, served_site, "en", "retrieval")
+    panel = page.locator("#search-panel")
+    assert page.locator("header #search-panel").count() == 0
+    header, below = page.locator("header.site-header").bounding_box(), panel.bounding_box()
+    assert header and below and below["y"] >= header["y"] + header["height"] - 1
+    count = page.locator(".search-count").inner_text()
+    total = int(count.split()[0])
+    assert 1 < len(links) == min(total, 10) and count == f"{total} papers found"
+    items = page.locator(".search-results li")
+    for i in range(items.count()):
+        item = items.nth(i)
+        title = item.locator(".search-result-title").inner_text()
+        week = item.locator("time").get_attribute("datetime")
+        excerpt = item.locator(".search-result-excerpt").inner_text()
+        assert week == "2023-11-13"
+        assert not re.search(r"[\uac00-\ud7a3]", title), title  # the English title on the English edition
+        href = item.locator("a").get_attribute("href") or ""
+        assert "/en/" in href and "/ko/" not in href
+        assert not excerpt.startswith(title) and excerpt
+        for label in ("논문 소개", "논문 초록", "영어 원문", "Summary", "Abstract"):
+            assert label not in excerpt, excerpt
+    assert watch_of(page).clean(), watch_of(page)
+
+
+def test_korean_edition_shows_korean_titles(page: Page, served_site: ServedSite) -> None:
+    search(page, served_site, "ko", "retrieval")
+    titles = page.locator(".search-result-title").all_inner_texts()
+    assert titles and all(re.search(r"[\uac00-\ud7a3]", t) for t in titles), titles
+    count = page.locator(".search-count").inner_text()
+    assert count == f"검색 결과 {len(titles)}건", count
+
+
+def test_an_introduction_is_found_and_leads_to_its_issue(page: Page, served_site: ServedSite) -> None:
+    """ "RAG" is written only in the week's introduction."""
+    links = search(page, served_site, "ko", "RAG")
+    assert served_site.url("ko/issues/2023-11-13/") in [link.split("?")[0] for link in links]
+    item = page.locator(".search-results li", has=page.locator('a[href*="/ko/issues/2023-11-13/"]'))
+    assert "RAG" in item.locator("mark").all_inner_texts()
+    assert "소개" in item.locator(".search-result-meta").inner_text()
+
+
+def test_keyboard_moves_through_results_and_escape_closes(page: Page, served_site: ServedSite) -> None:
+    links = search(page, served_site, "en", "language")
+    assert len(links) >= 2
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == links[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == links[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.press("Escape")
+    assert page.locator("#search-panel").is_hidden()
+    page.get_by_role("searchbox").press("Enter")  # searching again opens it
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(links[0])
+
+
+def test_close_button_closes_the_panel(page: Page, served_site: ServedSite) -> None:
+    search(page, served_site, "ko", "모델")
+    page.get_by_role("button", name="검색 결과 닫기").click()
+    assert page.locator("#search-panel").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_panel_fits_a_phone_and_is_styled_in_both_themes(
+    browser: Browser, served_site: ServedSite, theme: Literal["light", "dark"]
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=theme)
+    page = context.new_page()
+    search(page, served_site, "ko", "언어 모델")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    panel = page.locator("#search-panel")
+    box = panel.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    field = page.get_by_role("searchbox").bounding_box()
+    shown = page.evaluate(  # the placeholder's width in the box's font: it is not cut
+        """() => { const i = document.getElementById('site-search-input'), c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(i).font; return c.measureText(i.placeholder).width; }"""
+    )
+    assert field and field["width"] >= shown + 20
+    colors = page.evaluate(
+        "() => [getComputedStyle(document.getElementById('search-panel')).backgroundColor,"
+        " getComputedStyle(document.body).color]"
+    )
+    assert colors[0] != "rgba(0, 0, 0, 0)"
+    assert (colors[1] == "rgb(228, 230, 234)") == (theme == "dark")
+    assert page.locator(".search-results li").count() <= 10
+    violations = Axe().run(page, context={"include": [["#search-panel"], ["form.site-search"]]}).response["violations"]
+    serious = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]} {[n.get('failureSummary') for n in v['nodes']][:1]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    save_screenshot(page, f"search-panel-320-{theme}")
+    context.close()
+
+
+def test_without_javascript_the_box_is_hidden_and_the_paper_index_is_linked(
+    browser: Browser, served_site: ServedSite
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site.url("en/"))
+    assert page.get_by_role("searchbox").count() == 0 or not page.get_by_role("searchbox").is_visible()
+    assert page.locator("#search-panel").is_hidden()
+    assert page.locator(f'nav a[href="{SUBPATH}en/papers/"]').is_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def many_papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Two weeks of twelve papers that all say "transformer"."""
+    project = Project(tmp_path_factory.mktemp("many"))
+    for w, week in enumerate(["2023-11-06", "2023-11-13"]):
+        papers = [
+            paper(100 * w + i, summary={"ko": f"트랜스포머 요약 {i}", "en": f"A transformer summary {i}"})
+            for i in range(12)
+        ]
+        project.add_issue(week, papers=papers)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    build(project.config().override(base_url=origin + SUBPATH))
+    server = serve(project.output, port)
+    yield ServedSite(project.output, origin)
+    server.shutdown()
+
+
+def test_ten_results_then_more(page: Page, many_papers: ServedSite) -> None:
+    search(page, many_papers, "en", "transformer")
+    assert page.locator(".search-count").inner_text() == "24 papers found"
+    assert page.locator(".search-results li").count() == 10
+    weeks = set(page.locator(".search-results time").all_inner_texts())
+    assert weeks <= {"2023-11-06", "2023-11-13"}
+    more = page.get_by_role("button", name="More results")
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 20")
+    assert (
+        page.evaluate("document.activeElement.textContent") == page.locator(".search-results li a").nth(10).inner_text()
+    )
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 24")
+    assert more.is_hidden()
+    assert len(set(page.locator(".search-results li a").evaluate_all("as => as.map(a => a.href)"))) == 24

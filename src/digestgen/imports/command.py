@@ -22,6 +22,7 @@ from ..load import parse_issue
 from ..options import command_parser
 from ..source import SourceFile, decode_text, parse_yaml, read_text
 from .draft import DraftIssue
+from .ids import ids_in, unique_ids
 from .issue_file import issue_file
 from .post import read_post
 from .weekly_list import read_list
@@ -52,7 +53,12 @@ def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         examples="  digestgen import list README.md\n  digestgen import list README.md --week 2023-12-25",
     )
     weekly.add_argument("files", nargs=1, metavar="FILE", help="the list, as Markdown")
-    weekly.add_argument("--year", type=int, help="year of weeks whose heading and table of contents give none")
+    weekly.add_argument(
+        "--year",
+        type=_year,
+        help="year of the newest week when no heading, table of contents or neighbouring week gives one "
+        "(four digits, 2000–2100)",
+    )
     weekly.add_argument(
         "--week", type=date.fromisoformat, metavar="YYYY-MM-DD", help="import only the week containing this date"
     )
@@ -68,11 +74,25 @@ def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     parser.set_defaults(run=run_import)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _year(text: str) -> int:
+    """``--year``: four digits in a sensible range (``23`` would write ``0023-12-25.md``)."""
+    if not re.fullmatch(r"\d{4}", text.strip()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"must be a year written with four digits, {FIRST_YEAR}–{LAST_YEAR} (e.g. 2023), not {text!r}"
+        )
+    return int(text)
+
+
 def run_import(args: argparse.Namespace) -> int:
     drafts, problems = read_inputs(
         args.kind, args.files, year=getattr(args, "year", None), week=getattr(args, "week", None)
     )
     args.to = args.to or _issues_folder()
+    replaced = {args.to / f"{draft.week.isoformat()}.md" for draft in drafts} if args.force else set()
+    drafts = unique_ids(drafts, ids_in(args.to, replaced))
     outputs, more = plan(drafts, args.to, force=args.force)
     problems += more
     if args.strict:
@@ -86,12 +106,29 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; no file was written.", file=sys.stderr)
         return 1
     args.to.mkdir(parents=True, exist_ok=True)
+    counts = {draft.week: len(draft.papers) for draft in drafts}
     for path, text in outputs:
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(text, encoding="utf-8", newline="\n")
         os.replace(temporary, path)
-        print(f"wrote {display_path(path)}")
+        print(f"wrote {display_path(path)} ({_count(counts[date.fromisoformat(path.stem)], 'paper')})")
+    report(drafts, args.to)
     return 0
+
+
+def report(drafts: list[DraftIssue], folder: Path) -> None:
+    """What was written, and every place where the importer guessed, with its line in the input."""
+    guesses = sorted((g for draft in drafts for g in draft.guesses), key=lambda g: (g.path, g.line))
+    papers = sum(len(draft.papers) for draft in drafts)
+    print(f"imported {_count(len(drafts), 'week')}, {_count(papers, 'paper')} into {display_path(folder)}/")
+    if guesses:
+        print(f"{_count(len(guesses), 'place')} where the import guessed (check them):")
+        for guess in guesses:
+            print(f"  {guess}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _issues_folder() -> Path:

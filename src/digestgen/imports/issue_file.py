@@ -37,14 +37,21 @@ def front_matter_data(issue: DraftIssue) -> dict[str, object]:
         data["source"] = issue.source
     if issue.notice:
         data["notice"] = _bilingual(issue.notice, pending=False)
+    if issue.absent:
+        data["absent"] = list(issue.absent)
     data["papers"] = [_paper(paper, issue.pending_ko) for paper in issue.papers]
     return data
 
 
 def _paper(paper: DraftPaper, pending: bool) -> dict[str, object]:
-    data: dict[str, object] = {"title": _bilingual(paper.title, pending), "summary": _bilingual(paper.summary, pending)}
+    data: dict[str, object] = {"id": paper.id} if paper.id else {}
+    data["title"] = _bilingual(paper.title, pending)
+    if paper.summary or "summary" not in paper.absent:
+        data["summary"] = _bilingual(paper.summary, pending)
     if paper.abstract:
         data["abstract"] = _bilingual(paper.abstract, pending)
+    if paper.absent:
+        data["absent"] = list(paper.absent)
     if paper.links:
         data["links"] = {link.label: link.url for link in paper.links}
     if paper.tweet:
@@ -87,6 +94,8 @@ def _mapping(data: dict[str, object], indent: int, parent: str) -> list[str]:
         elif isinstance(value, dict):
             lines.append(head)
             lines += _mapping(value, indent + 2, key)
+        elif isinstance(value, list) and all(isinstance(item, str) and _plain_ok(item) for item in value):
+            lines.append(f"{head} [{', '.join(value)}]")  # field names: absent: [abstract]
         elif isinstance(value, list):
             lines.append(head)
             for item in value:

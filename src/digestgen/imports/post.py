@@ -128,6 +128,7 @@ class PostReader:
             line=title_line.number,
             title=Bilingual(ko=title_text),
             notice=notice,
+            absent=("notice.en",) if notice else (),  # posts are Korean: their notice has no English
             intro=intro,
             source=source,
             papers=tuple(self._draft(index, paper) for index, paper in enumerate(papers)),
@@ -261,6 +262,7 @@ class PostReader:
             abstract=abstract,
             links=tuple(links),
             tweet=tweets[0] if tweets else "",
+            absent=() if "abstract" in paper.fields else ("abstract",),  # the post has none: say so
             line=paper.heading.number,
         )
 

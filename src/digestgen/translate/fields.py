@@ -80,8 +80,9 @@ def _missing(source: SourceFile, container: object, path: FieldPath) -> Field | 
     if not isinstance(container, dict):
         return None
     pair = container.get(str(path[-1]))
-    if not isinstance(pair, dict):
-        return None
+    absent = container.get("absent")
+    if not isinstance(pair, dict) or (isinstance(absent, list) and f"{path[-1]}.ko" in absent):
+        return None  # `absent: [summary.ko]`: the original has none on purpose, nothing to translate
     english, korean = pair.get("en"), pair.get("ko")
     if not isinstance(english, str) or not english.strip() or (isinstance(korean, str) and korean.strip()):
         return None

@@ -1,0 +1,44 @@
+"""search.py: which shard a week's pages go to, and the shards' plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from digestgen.search import manifest, plan_shards, shard_of
+
+
+def test_shards_are_the_newest_month_the_rest_of_its_year_two_years_and_the_older_rest() -> None:
+    newest = date(2024, 12, 23)
+    assert shard_of(date(2024, 12, 2), newest) == "2024-12"
+    assert shard_of(newest, newest) == "2024-12"
+    assert shard_of(date(2024, 11, 25), newest) == "2024"
+    assert shard_of(date(2024, 1, 1), newest) == "2024"
+    assert shard_of(date(2023, 12, 25), newest) == "2023"
+    assert shard_of(date(2022, 12, 26), newest) == "2022"  # two years back: a year of its own
+    assert shard_of(date(2021, 12, 27), newest) == "to-2021"
+    assert shard_of(date(2003, 1, 6), newest) == "to-2021"
+    # a new year: the year before becomes one shard, and the oldest year of the two joins the rest
+    assert shard_of(date(2024, 12, 23), date(2025, 1, 6)) == "2024"
+    assert shard_of(date(2022, 12, 26), date(2025, 1, 6)) == "to-2022"
+
+
+def pages(weeks: dict[str, date], changed: str = "") -> dict[str, tuple[date, bytes]]:
+    return {path: (week, b"edited" if path == changed else b"same") for path, week in weeks.items()}
+
+
+def test_plan_lists_shards_newest_first_and_renames_only_the_shard_that_changed() -> None:
+    weeks = {
+        "ko/papers/a/index.html": date(2024, 12, 23),
+        "ko/issues/2024-12-23/index.html": date(2024, 12, 23),
+        "ko/papers/b/index.html": date(2024, 3, 4),
+        "ko/papers/c/index.html": date(2019, 3, 4),
+        "ko/papers/d/index.html": date(2023, 5, 1),
+    }
+    before = plan_shards(pages(weeks))
+    assert [s.name for s in before] == ["2024-12", "2024", "2023", "to-2021"]
+    assert before[0].pages == ("ko/issues/2024-12-23/index.html", "ko/papers/a/index.html")
+    assert plan_shards(pages(dict(reversed(weeks.items())))) == before  # order of input does not matter
+    after = plan_shards(pages(weeks, changed="ko/papers/b/index.html"))
+    assert [s.folder == t.folder for s, t in zip(before, after, strict=True)] == [True, False, True, True]
+    assert manifest(after).decode().strip() == '["' + '", "'.join(s.folder for s in after) + '"]'
+    assert plan_shards({}) == []
