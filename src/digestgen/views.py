@@ -374,14 +374,11 @@ class ViewMaker:
 
     def _notice(self, lang: Lang, issue: Issue) -> Pair | None:
         """The issue's own notice, language by language; where it has none, the site's (an
-        issue's Korean notice does not hide the site's English one), unless the issue says its
-        original has none in that language (``absent: [notice.en]``): then its other language,
-        marked so."""
+        issue's Korean notice does not hide the site's English one). ``absent: [notice.en]`` only
+        marks the other language's text when the site has none in that language either."""
         own, site = issue.notice, self.site_notice
         absent = absent_langs(issue.absent, "notice")
-        ko = own.ko or ("" if "ko" in absent else site.ko)
-        en = own.en or ("" if "en" in absent else site.en)
-        text = Bilingual(ko=ko, en=en, machine=own.machine if own.ko else site.machine)
+        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en, machine=own.machine if own.ko else site.machine)
         from_issue = {"ko": bool(own.ko), "en": bool(own.en)}
         issue_render = self._markdown(issue.origin, "notice")
         site_render = self._markdown(self.site_origin, "notice")
