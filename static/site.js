@@ -46,4 +46,31 @@
       syncOriginals();
     });
   }
+
+  /* Expand all: opens (or folds again) every abstract and original of an issue. Each <details> works alone
+     without script, so the button only shows up when this runs. */
+  var expandButton = document.querySelector(".expand-all");
+  if (expandButton) {
+    var expandLabel = expandButton.textContent;
+    var abstracts = document.querySelectorAll("main details");
+    function allOpen() {
+      for (var i = 0; i < abstracts.length; i++) if (!abstracts[i].open) return false;
+      return abstracts.length > 0;
+    }
+    function syncExpand() {
+      expandButton.textContent = allOpen() ? expandButton.getAttribute("data-collapse") : expandLabel;
+    }
+    expandButton.hidden = abstracts.length === 0;
+    expandButton.addEventListener("click", function () {
+      var open = !allOpen();
+      for (var i = 0; i < abstracts.length; i++) abstracts[i].open = open;
+      syncExpand();
+    });
+    for (var j = 0; j < abstracts.length; j++) abstracts[j].addEventListener("toggle", syncExpand);
+  }
+  /* A printed issue carries its abstracts and originals. */
+  window.addEventListener("beforeprint", function () {
+    var folded = document.querySelectorAll("main details:not([open])");
+    for (var i = 0; i < folded.length; i++) folded[i].open = true;
+  });
 })();

@@ -102,7 +102,8 @@ FORMULAS = (
 
 def add_sample_issues(project: Project) -> None:
     """What the real content lacks: three weeks (so there are newer and older issues), a paper whose
-    Korean is pending, links of every kind, emphasis next to Hangul and LaTeX that fails."""
+    Korean is pending, links of every kind, emphasis next to Hangul, LaTeX that fails and a
+    discussion thread (the middle week)."""
     for n, week in enumerate(["2023-11-06", "2023-11-13", "2023-11-20"]):
         papers = [
             paper(
@@ -131,5 +132,6 @@ def add_sample_issues(project: Project) -> None:
             week,
             papers=papers,
             source="https://example.org/original-post",
+            **({"discussion": "https://forum.example.org/t/ml-papers/2"} if n == 1 else {}),
             body="**소개(intro)**는 여기에. :smile:\n<!-- en -->\nThe introduction. :smile:\n",
         )

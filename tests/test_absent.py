@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from digestgen.cli import main
@@ -25,12 +26,37 @@ def test_the_shipped_example_passes_check_strict(
 
 
 def test_absent_abstract_is_shown_as_such_and_not_warned(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    project.add_issue("2023-11-13", papers=[paper(1, absent=["abstract"])], notice={"ko": "알림"}, absent=["notice.en"])
+    project.add_issue(
+        "2023-11-13",
+        papers=[paper(1, absent=["abstract"])],
+        body="소개 글입니다.\n<!-- en -->\nAn introduction.\n",  # a Korean-only one would be marked pending
+        notice={"ko": "알림"},
+        absent=["notice.en"],
+    )
     assert main(["check", "--strict"]) == 0
     assert "0 warnings" in capsys.readouterr().out
     assert main(["build"]) == 0
     assert marks(project, "ko/papers/paper-number-1/") == ["원문에 초록 없음"]
     assert marks(project, "en/papers/paper-number-1/") == ["No abstract in the original"]
+    page = BeautifulSoup(project.read("en/issues/2023-11-13/"), "html5lib")
+    notice = page.select_one(".notice")  # the notice falls back per language (#15): the site's English one
+    assert notice is not None and "알림" not in notice.get_text()
+    assert [text["lang"] for text in notice.select(".text")] == ["en"]
+    assert page.select(".pending-mark") == [] and notice.select(".absent-mark") == []
+
+
+def test_absent_notice_without_a_site_english_one_shows_the_korean_marked(project: Project) -> None:
+    site = yaml.safe_load((project.root / "site.yaml").read_text(encoding="utf-8"))
+    site["notice"] = {"ko": site["notice"]["ko"]}
+    (project.root / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
+    project.add_issue(
+        "2023-11-13",
+        papers=[paper(1)],
+        body="소개 글입니다.\n<!-- en -->\nAn introduction.\n",
+        notice={"ko": "알림"},
+        absent=["notice.en"],
+    )
+    assert main(["build"]) == 0
     page = BeautifulSoup(project.read("en/issues/2023-11-13/"), "html5lib")
     notice = page.select_one(".notice")
     assert notice is not None and "알림" in notice.get_text()

@@ -17,7 +17,7 @@ def test_build_prints_one_summary_line(project: Project, capsys: pytest.CaptureF
     assert main(["build"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert out[0].startswith("built 1 issue, 1 paper: 11 pages, ")
+    assert out[0].startswith("built 1 issue, 1 paper: 15 pages, ")
     assert out[0].endswith("→ _site/")
 
 

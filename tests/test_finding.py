@@ -33,6 +33,7 @@ FEEDS = {
     "en/atom.xml": "atom10",
 }
 RAG = "rag-pipeline-survey"
+AUTHORS = {"ko": "이번 주의 주요 ML 논문 편집부", "en": "Top ML Papers of the Week editors"}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,7 @@ def test_tag_links_on_papers_lead_to_tag_pages_in_the_same_edition(site: Path) -
 
 def test_case_and_spacing_variants_share_one_tag_page(site: Path) -> None:
     soup = soup_of(site, "en/tags/llm")
-    listed = [a["href"] for a in soup.select("main ul.paper-list > li > a")]
+    listed = [a["href"] for a in soup.select("main ul.paper-list > li > a:first-child")]
     # LLM, llm and "L L M" are one tag; newest issue first, then the issue's order.
     assert listed == [
         f"/digest/en/papers/{pid}/" for pid in (RAG, "reward-hacking-in-rlhf", "multimodal-llm-benchmark")
@@ -122,8 +123,9 @@ def test_every_feed_parses_newest_first_with_unique_ids_and_absolute_links(site:
     assert entries[0].link.endswith("/issues/2023-11-20/")
     assert len({e.id for e in entries}) == len(entries)
     for entry in entries:
-        assert re.fullmatch(re.escape(SITE_ID) + r":(ko|en):issues:\d{4}-\d{2}-\d{2}", entry.id)
-        assert entry.author == "이번 주의 주요 ML 논문 편집부"
+        found = re.fullmatch(re.escape(SITE_ID) + r":(ko|en):issues:\d{4}-\d{2}-\d{2}", entry.id)
+        assert found
+        assert entry.author == AUTHORS[found[1]]  # the editors' name in the entry's language
         html = entry.content[0].value if "content" in entry else entry.summary
         refs = re.findall(r'(?:href|src)="([^"]*)"', html)
         assert refs and all(urlsplit(r).scheme in ("http", "https") for r in refs), refs
@@ -169,7 +171,8 @@ def test_json_feed_1_1(site: Path) -> None:
     data = json.loads((site / "feed.json").read_text(encoding="utf-8"))
     assert data["version"] == "https://jsonfeed.org/version/1.1"
     assert data["home_page_url"] == BASE and data["feed_url"] == BASE + "feed.json"
-    assert data["authors"] == [{"name": "이번 주의 주요 ML 논문 편집부"}]
+    assert data["authors"] == [{"name": f"{AUTHORS['ko']} · {AUTHORS['en']}"}]
+    assert [i["authors"][0]["name"] for i in data["items"]] == [AUTHORS[i["language"]] for i in data["items"]]
     items = data["items"]
     assert [i["id"] for i in items] == [
         f"{SITE_ID}:{lang}:issues:{week}" for week in ("2023-11-20", "2023-11-13") for lang in ("ko", "en")
@@ -316,7 +319,9 @@ def test_bibtex_entry_per_paper(site: Path) -> None:
     other = soup_of(site, "en/papers/morpheme-aware-tokenization").select_one("pre.bibtex code").get_text()
     assert "eprint" not in other and "url = {https://example.org/papers/morpheme-tokenization}" in other
     no_link = soup_of(site, "en/papers/emu-video-and-emu-edit").select_one("pre.bibtex code").get_text()
-    assert f"url = {{{BASE}en/papers/emu-video-and-emu-edit/}}" in no_link
+    # no paper link: the digest's page is where it was summarized, never the paper's url
+    assert "url = {" not in no_link and "note = {No link to the paper itself is known}" in no_link
+    assert f"howpublished = {{Summarized at \\url{{{BASE}en/papers/emu-video-and-emu-edit/}}}}" in no_link
 
 
 def test_bibtex_escapes_special_characters() -> None:

@@ -131,7 +131,9 @@ def test_the_golden_content_has_what_it_is_there_for(golden_site: Path) -> None:
     chain = BeautifulSoup((golden_site / "ko/papers/chain-of-note/index.html").read_bytes(), "html.parser")
     assert chain.find("math") is not None  # LaTeX became MathML
     jarvis = next((golden_site / "en/papers").glob("jarvis-1-*/index.html")).read_text(encoding="utf-8")
-    assert "arxiv.org" not in jarvis and "x.com/arankomatsuzaki" in jarvis  # a tweet, no paper link
+    # a tweet and no paper link: an arXiv search for its title stands in for it, no arXiv id
+    assert "x.com/arankomatsuzaki" in jarvis and "arxiv.org/search/?query=JARVIS-1" in jarvis
+    assert "arxiv.org/abs" not in jarvis and "link-paper" not in jarvis
     pending = golden_site / "ko/papers/learning-to-filter-context-for-retrieval-augmented-generation/index.html"
     assert "번역 준비 중" in pending.read_text(encoding="utf-8")  # Korean pending, English shown
     assert (golden_site / "en/tags/rag/index.html").is_file()

@@ -133,6 +133,13 @@ def test_editing_a_page_updates_every_navigation(project: Project) -> None:
         ),
         ("papers", "", "", "content/pages/papers.md: /ko/papers/ is the site's own; give the page another file name"),
         (
+            "archive",
+            "",
+            "",
+            "content/pages/archive.md: /ko/archive/ is the site's own; give the page another file name",
+        ),
+        ("2031", "", "", "content/pages/2031.md: /ko/2031/ is the site's own; give the page another file name"),
+        (
             "About_Us",
             "",
             "",

@@ -40,8 +40,8 @@ def soup_of(site: Path, path: str) -> BeautifulSoup:
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        ("ko", ["논문", "code", "더 읽어보기", "원문"]),
-        ("en", ["Paper", "code", "Read more", "Original post"]),
+        ("ko", ["논문", "PDF", "code", "더 읽어보기", "원문"]),
+        ("en", ["Paper", "PDF", "code", "Read more", "Original post"]),
     ],
 )
 def test_links_out_are_labelled_in_the_page_language(sample: Path, lang: str, labels: list[str]) -> None:
@@ -51,6 +51,7 @@ def test_links_out_are_labelled_in_the_page_language(sample: Path, lang: str, la
     assert found == labels
     assert [a["href"] for a in first.select(".paper-links a")] == [
         "https://arxiv.org/abs/2311.00001",
+        "https://arxiv.org/pdf/2311.00001",
         "https://github.com/example/code",
         "https://x.com/example/status/1",
     ]
@@ -96,7 +97,7 @@ def test_paper_page_links_to_its_issue_and_neighbours(sample: Path) -> None:
 
 def test_pending_korean_is_marked_not_empty(sample: Path) -> None:
     article = soup_of(sample, "ko/issues/2023-11-13").find("article", id="p1-pending")
-    assert [m.get_text() for m in article.find_all(class_="pending-mark")] == ["번역 준비 중", "번역 준비 중"]
+    assert [m.get_text() for m in article.find_all(class_="pending-mark")] == ["번역 준비 중 (영어로 표시)"] * 2
     summary = article.find("section", class_="summary").find("div", class_="text")
     assert summary["lang"] == "en" and "An English summary" in summary.get_text()
 
@@ -119,8 +120,9 @@ def test_controls_are_named_buttons_in_both_editions(seed: Path) -> None:
 
 def test_seed_math_and_emoji(seed: Path) -> None:
     soup = soup_of(seed, f"ko/papers/{JARVIS}")
-    abstract = soup.find("section", class_="abstract")
-    korean, english = abstract.find("div", class_="text"), abstract.find("div", class_="original")
+    abstract = soup.find("details", class_="abstract")
+    korean, english = abstract.find("div", class_="text"), abstract.find("details", class_="original")
+    assert english.has_attr("open")  # a paper's page shows everything
     assert korean.find("math").get_text() == "자기\xa0개선"
     assert english.find("math") is None and "\\textit{self-improve}" in english.get_text()
     notice = soup_of(seed, "ko/issues/2023-11-13").find("aside", class_="notice")

@@ -56,7 +56,7 @@ def test_missing_korean_shows_english_marked_pending(project: Project) -> None:
     soup = BeautifulSoup(project.read("ko/papers/p1/"), "html5lib")
     summary = soup.find("section", class_="summary").find("div", class_="text")
     assert summary["lang"] == "en" and "pending" in summary["class"]
-    assert summary.find(class_="pending-mark").get_text() == "번역 준비 중"
+    assert summary.find(class_="pending-mark").get_text() == "번역 준비 중 (영어로 표시)"
     assert "English summary" in summary.get_text()
     assert soup.h1.find(class_="pending-mark") is not None
 

@@ -64,12 +64,13 @@ def test_issue_page_has_every_title_in_its_language(site: Path, lang: str) -> No
 
 
 def test_korean_edition_reads_like_the_seed(site: Path) -> None:
-    """Each Korean block is followed by its English original."""
+    """Each Korean block is followed by its English original (folded on the issue's page)."""
     soup = page(site, "ko/issues/2023-11-13")
     article = soup.find("article", id="chain-of-note-enhancing-robustness-in-retrieval-augmented-language-models")
     summary = article.find("section", class_="summary")
-    blocks = list(summary.find_all("div", recursive=False))
-    assert [b["lang"] for b in blocks] == ["ko", "en"]
+    blocks = list(summary.find_all(["div", "details"], recursive=False))
+    assert [(b.name, b["lang"]) for b in blocks] == [("div", "ko"), ("details", "en")]
+    assert not blocks[1].has_attr("open")
     assert blocks[0].get_text().strip().startswith("노이즈가 많고")
     assert "An approach to improve the robustness" in blocks[1].get_text()
 
@@ -88,7 +89,10 @@ def test_paper_without_abstract_says_the_original_has_none(site: Path) -> None:
     assert abstract is not None and [p.get_text() for p in abstract.select(".absent-mark")] == ["원문에 초록 없음"]
     assert soup.find("section", class_="summary") is not None
     links = [a["href"] for a in soup.select(".paper-links a")]
-    assert links == ["https://x.com/AIatMeta/status/1725184026154349007"]
+    assert links == [  # its link was lost: a search for its title takes its place
+        "https://arxiv.org/search/?query=Emu+Video+and+Emu+Edit&searchtype=all",
+        "https://x.com/AIatMeta/status/1725184026154349007",
+    ]
 
 
 def test_paper_page_links_back_to_its_issue(site: Path) -> None:
@@ -116,11 +120,12 @@ def test_language_switch_stays_on_the_same_page(site: Path) -> None:
     assert soup.find("a", class_="lang-switch")["href"] == "/digest/en/papers/emu-video-and-emu-edit/"
 
 
-def test_home_lists_issues_with_their_paper_titles(site: Path) -> None:
+def test_home_shows_the_latest_issue_with_its_paper_titles(site: Path) -> None:
     soup = page(site, "ko")
-    section = soup.find("section", class_="issue-summary")
+    section = soup.find("section", class_="latest")
     assert section.h2.a["href"] == "/digest/ko/issues/2023-11-13/"
-    assert len(section.find_all("li")) == 10
+    assert len(section.find("ol", class_="paper-titles").find_all("li")) == 10
+    assert "이번 주에는" in section.find("div", class_="intro").get_text()
 
 
 def test_paper_index_groups_by_week(site: Path) -> None:

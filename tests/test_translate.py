@@ -102,11 +102,11 @@ def test_the_site_shows_a_mark_on_each_machine_translated_field(site: Project, s
     ko = BeautifulSoup(site.read("ko/issues/2023-11-13/"), "html.parser")
     for article in ko.select("article.paper"):
         assert [m.get_text() for m in article.select("h2 .machine-mark")] == ["기계 번역"]
-        for section in article.select("section.summary, section.abstract"):
+        for section in article.select("section.summary, details.abstract"):
             assert [m.get_text() for m in section.select(".text .machine-mark")] == ["기계 번역"]
     assert [m.get_text() for m in ko.select("section.intro .machine-mark")] == ["기계 번역"]
     papers = ko.select("article.paper")
-    abstracts = sum(1 for a in papers if a.select_one("section.abstract"))
+    abstracts = sum(1 for a in papers if a.select_one("details.abstract"))
     assert len(ko.select("article.paper .machine-mark")) == 2 * len(papers) + abstracts
     paper_page = BeautifulSoup(site.read("ko/papers/emu-video-and-emu-edit/"), "html.parser")
     assert len(paper_page.select(".machine-mark")) == 2  # title and summary (no abstract)

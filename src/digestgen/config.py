@@ -24,6 +24,7 @@ _KEYS = (
     "timezone",
     "author",
     "notice",
+    "discussion",
     "content_dir",
     "templates_dir",
     "static_dir",
@@ -81,9 +82,12 @@ class SiteConfig:
     """Stable identifier of the site (a tag: URI); feed ids derive from it, never from base_url."""
     timezone: str
     """IANA zone that gives issue dates a time zone in feeds."""
-    author: str
+    author: Bilingual
+    """The editors' name in each language (one text in site.yaml stands for both)."""
     notice: Bilingual
     """The disclaimer shown on every issue (summaries are machine-written)."""
+    discussion: str
+    """Where readers discuss the issues (a forum), shown beside the notice unless an issue has its own."""
     content_dir: Path
     templates_dir: Path
     static_dir: Path
@@ -150,8 +154,9 @@ def load_config(path: Path) -> SiteConfig:
         default_language=lang if lang in LANGS else "ko",
         id=site_id,
         timezone=timezone,
-        author=r.text(("author",)).strip(),
+        author=_author(r),
         notice=r.bilingual(("notice",)),
+        discussion=r.url(("discussion",)),
         content_dir=folder("content_dir", "content"),
         templates_dir=folder("templates_dir", "templates"),
         static_dir=folder("static_dir", "static"),
@@ -168,6 +173,15 @@ def load_config(path: Path) -> SiteConfig:
     if r.problems:
         raise DigestError(r.problems)
     return config
+
+
+def _author(r: Reader) -> Bilingual:
+    """``author: 편집부`` names the editors in both editions; ``author: {ko: …, en: …}`` in each."""
+    if isinstance(r.get(("author",)), dict):
+        both = r.bilingual(("author",))
+        return Bilingual(both.ko or both.en, both.en or both.ko)
+    name = r.text(("author",)).strip()
+    return Bilingual(name, name)
 
 
 def _translate(r: Reader, root: Path) -> TranslateSettings:

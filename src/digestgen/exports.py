@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from .feeds import FeedInfo, FeedItem, atom, issue_datetime, issue_guid, json_feed, rss
+from . import archive
+from .feeds import FeedInfo, FeedItem, atom, entry_datetime, issue_guid, json_feed, math_fallback, rss
 from .jobs import Job
 from .model import LANGS, Catalog, Issue, IssueHead, Lang
 from .render import Alternate, Renderer
@@ -95,16 +96,17 @@ def feed_items(r: Renderer, catalog: Catalog, full: Full, lang: Lang) -> list[Fe
         )
         html = r.render_template("feed_item.html", lang=lang, issue=view, t=r.strings[lang])
         # Markdown may link within the page (#…); feed readers need the full address.
-        html = html.replace('href="#', f'href="{r.urls.absolute(view.url)}#')
+        html = math_fallback(html.replace('href="#', f'href="{r.urls.absolute(view.url)}#'))
         items.append(
             FeedItem(
                 guid=issue_guid(r.config, issue, lang),
                 title=view.title,
                 url=r.urls.absolute(view.url),
-                date=issue_datetime(issue, r.config.timezone),
+                date=entry_datetime(issue, r.config.timezone, lang, r.config.default_language),
                 html=html,
                 lang=lang,
                 tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags)),
+                author=r.config.author.get(lang),
             )
         )
     return items
@@ -122,7 +124,7 @@ def feed_info(r: Renderer, lang: Lang | None, self_url: str, kind: str) -> FeedI
         lang=lang,
         site_url=r.urls.absolute(r.urls.home(lang) if lang else r.urls.landing()),
         self_url=r.urls.absolute(self_url),
-        author=config.author,
+        author=config.author.get(lang) if lang else " · ".join(dict.fromkeys(config.author.get(c) for c in LANGS)),
     )
 
 
@@ -141,6 +143,7 @@ def sitemap(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> Job:
         (
             tuple((head.key, tuple(paper.id for paper in head.papers)) for head in catalog.issues),
             tuple(tag.slug for tag in tags),
+            tuple(url for url, _ in archive.page_urls(r.urls, catalog, tags, "ko")),
         )
     )
 
@@ -158,6 +161,7 @@ def sitemap_entries(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> lis
         pages += [(u.home(lang), u.home, "home"), (u.papers(lang), u.papers, "papers"), (u.tags(lang), u.tags, "tags")]
         pages += [(u.tag(lang, tag.slug), partial(u.tag, slug=tag.slug), "tag") for tag in tags]
         pages += [(u.page(lang, page.slug), partial(u.page, slug=page.slug), "page") for page in r.pages]
+        pages += [(url, url_in, "list") for url, url_in in archive.page_urls(u, catalog, tags, lang)]
         for head in catalog.issues:
             pages.append((u.issue(lang, head.key), partial(u.issue, week=head.key), "issue"))
             pages += [(u.paper(lang, paper.id), partial(u.paper, paper_id=paper.id), "paper") for paper in head.papers]

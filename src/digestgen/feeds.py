@@ -4,8 +4,9 @@ content only, never from the clock; ids are built from the site id, never from U
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -22,6 +23,22 @@ NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 def issue_datetime(issue: Issue, timezone: str) -> datetime:
     """An issue is dated at midnight, site time, of the last day it covers (when its list is complete)."""
     return datetime.combine(issue.week_end, time(0, 0), tzinfo=ZoneInfo(timezone))
+
+
+def entry_datetime(issue: Issue, timezone: str, lang: Lang, default: Lang) -> datetime:
+    """An edition's entry for an issue: the default language's at ``issue_datetime``, the other's a
+    minute before, so that the two entries of a week never share one ``updated`` (readers that
+    order or merge by date keep them apart) and, newest first, the default language's comes first."""
+    return issue_datetime(issue, timezone) - timedelta(minutes=0 if lang == default else 1)
+
+
+_MATH = re.compile(r'<math\b[^>]*?\balttext="([^"]*)"[^>]*>.*?</math>', re.DOTALL)
+
+
+def math_fallback(text: str) -> str:
+    """Formulas as their TeX source in code (``$O(n \\log n)$``): many feed readers strip MathML
+    and would show its letters run together; the source reads the same everywhere."""
+    return _MATH.sub(lambda m: f"<code>${m.group(1)}$</code>", text)
 
 
 def issue_guid(config: SiteConfig, issue: Issue, lang: Lang) -> str:
@@ -43,6 +60,8 @@ class FeedItem:
     """The issue's full content; every URL in it absolute."""
     lang: Lang
     tags: tuple[str, ...]
+    author: str = ""
+    """The editors' name in the item's language."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +94,13 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
     if info.lang:
         fg.language(info.lang)
     fg.author({"name": info.author})
-    # feedgen makes the *last* link() the RSS channel <link>: self first, the site last.
-    fg.link(href=info.self_url, rel="self", type=self_type)
+    # feedgen makes the *last* link() the RSS channel <link>: there, self first and the site last.
+    # Atom lists them as called: the site first, as readers that take the first link expect.
+    if self_type == "application/rss+xml":
+        fg.link(href=info.self_url, rel="self", type=self_type)
     fg.link(href=info.site_url, rel="alternate")
+    if self_type != "application/rss+xml":
+        fg.link(href=info.self_url, rel="self", type=self_type)
     fg.generator("digestgen")
     # feedgen would stamp "now" on lastBuildDate/updated; with no items yet, the epoch stands for never.
     newest = max((item.date for item in items), default=NO_DATE)
@@ -96,9 +119,12 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
         entry.link(href=item.url, rel="alternate", hreflang=item.lang)
         entry.published(item.date)
         entry.updated(item.date)
-        entry.author({"name": info.author})
-        entry.dc.dc_creator(info.author)
+        entry.author({"name": item.author or info.author})
+        entry.dc.dc_creator(item.author or info.author)
+        entry.dc.dc_language(item.lang)  # RSS has no per-item language of its own
         for tag in item.tags:
+            # Text in every format (XML-escaped by the writer, never HTML-escaped twice: feedparser
+            # and the RSS spec read a category as text, so "&lt;" would be shown as written).
             entry.category(term=tag)
         # type "html": escaped text. "CDATA" would be invalid Atom.
         entry.content(item.html, type="html")
@@ -112,9 +138,17 @@ def rss(info: FeedInfo, items: list[FeedItem]) -> bytes:
 
 
 def atom(info: FeedInfo, items: list[FeedItem]) -> bytes:
-    """Atom 1.0, newest first; content type="html" (escaped)."""
-    data: bytes = _generator(info, items, "application/atom+xml").atom_str(pretty=True)  # feedgen is untyped
-    return data
+    """Atom 1.0, newest first; content type="html" (escaped). Each entry of a feed of both editions
+    says its language (xml:lang), which feedgen cannot write."""
+    data: bytes = _generator(info, items, "application/atom+xml").atom_str(pretty=True)
+    if info.lang:
+        return data
+    # Entries come out in _newest_first order; "<entry>" cannot occur in their (escaped) text.
+    parts = data.split(b"<entry>")
+    langs = [item.lang for item in _newest_first(items)]
+    return parts[0] + b"".join(
+        f'<entry xml:lang="{lang}">'.encode() + part for lang, part in zip(langs, parts[1:], strict=True)
+    )
 
 
 def json_feed(info: FeedInfo, items: list[FeedItem]) -> bytes:
@@ -134,7 +168,7 @@ def json_feed(info: FeedInfo, items: list[FeedItem]) -> bytes:
                 "content_html": item.html,
                 "date_published": item.date.isoformat(),
                 "date_modified": item.date.isoformat(),
-                "authors": [{"name": info.author}],
+                "authors": [{"name": item.author or info.author}],
                 "language": item.lang,
                 **({"tags": list(item.tags)} if item.tags else {}),
             }

@@ -27,8 +27,8 @@ in the issue's mapping and in each paper's, so a mark moves with its paper when 
 An editor who has reviewed a field deletes its name (or the whole line)."""
 ISSUE_MARKS = ("title.ko", "notice.ko", "intro.ko")
 PAPER_MARKS = ("title.ko", "summary.ko", "abstract.ko")
-ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "absent", "papers", MARK_KEY)
-PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags", MARK_KEY)
+ISSUE_KEYS = ("week", "week_end", "draft", "title", "source", "notice", "discussion", "absent", "papers", MARK_KEY)
+PAPER_KEYS = ("id", "title", "summary", "abstract", "absent", "links", "tweet", "tags", "authors", "year", MARK_KEY)
 ISSUE_ABSENT = ("notice.ko", "notice.en")
 PAPER_ABSENT = ("summary", "summary.ko", "summary.en", "abstract", "abstract.ko", "abstract.en", "title.ko")
 """What ``absent:`` may list: fields the original has none of, shown to readers as such."""
@@ -189,6 +189,7 @@ def parse_issue(source: SourceFile) -> Issue:
         source=r.url(("source",)),
         papers=tuple(papers),
         draft=r.boolean(("draft",)),
+        discussion=r.url(("discussion",)),
         absent=_absent(r, (), ISSUE_ABSENT, {"notice": notice}),
         origin=_issue_origin(r, source, intro_lines),
     )
@@ -333,6 +334,8 @@ def _parse_paper(
         links=tuple(links),
         tweet=r.url(path + ("tweet",)),
         tags=r.string_list(path + ("tags",)),
+        authors=r.string_list(path + ("authors",)),
+        year=r.year(path + ("year",)),
         absent=absent,
         origin=Origin(
             source.display,

@@ -69,7 +69,8 @@ class Markdown:
         md.add_render_rule("table_open", _render_table_open)
         md.add_render_rule("table_close", _render_table_close)
         md.inline.ruler.at("emphasis", _emphasis)
-        md.core.ruler.push("emoji", _emoji)
+        # Before text_join: an escaped colon (`\:smile:`) is still its own token there, so it stays text.
+        md.core.ruler.before("text_join", "emoji", _emoji)
         md.core.ruler.push("source_lines", _source_lines)
         self._md = md
         self._done: dict[str, _Rendered] = {}
@@ -361,6 +362,8 @@ def _render_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     latex = token.content.strip()
     mathml, problem = to_mathml(latex, display)
     if mathml is not None:
+        # The TeX source rides along as alttext: screen readers and feed readers without MathML read it.
+        mathml = mathml.replace("<math", f'<math alttext="{escapeHtml(latex)}"', 1)
         # A wide formula scrolls inside its own box (focusable, so the keyboard can scroll it too).
         return f'<div class="math-display" tabindex="0">{mathml}</div>\n' if display else mathml
     warn: Warn | None = env.get("warn")

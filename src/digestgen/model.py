@@ -82,6 +82,10 @@ class Paper:
     """URL of a post that discusses the paper (더 읽어보기), or empty."""
     tags: tuple[str, ...]
     origin: Origin
+    authors: tuple[str, ...] = ()
+    """As the paper names them (``Jane Kim``), for citations; empty when unknown."""
+    year: int | None = None
+    """Publication year, for citations; unknown: the arXiv id's year, else the issue's."""
     absent: frozenset[str] = frozenset()
     """Fields absent on purpose (``abstract``, ``summary``, ``summary.ko``…): the original has none,
     so readers are told so and no warning asks for them."""
@@ -109,6 +113,8 @@ class Issue:
     origin: Origin
     draft: bool = False
     """Work in progress: left out of the site unless drafts are asked for (``--drafts``, ``serve``)."""
+    discussion: str = ""
+    """URL where readers discuss the issue (a forum thread), or empty for the site's."""
     absent: frozenset[str] = frozenset()
     """Fields absent on purpose (``notice.en``): the original has none."""
 
@@ -154,6 +160,7 @@ class Issue:
             digest=digest,
             key=self.key,
             slugs=slugs,
+            intro=self.intro,
             listed=hashlib.blake2b(listed.encode("utf-8", "surrogatepass"), digest_size=20).digest(),
         )
 
@@ -200,6 +207,9 @@ class IssueHead:
     """``week`` as text: the issue's key in URLs and feed ids."""
     slugs: tuple[str, ...] = ()
     """Of its papers' tags, sorted."""
+    intro: Bilingual = field(default=Bilingual(), metadata={"fingerprint": False})
+    """The introduction, which the home page shows of the newest issue (its list pages key on it
+    directly, so that an edit of the intro re-renders the home page and nothing else)."""
     week_end: date | None = field(default=None, metadata={"fingerprint": False})
     """Last day covered (for the check that weeks do not overlap)."""
     listed: bytes = b""

@@ -35,8 +35,10 @@ from .source import SourceFile, format_field, read_source
 PAGE_KEYS = ("title", "description", "nav")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 MAX_SLUG = 60
-RESERVED = frozenset({"issues", "papers", "tags", "static", "pagefind", "feed.xml", "atom.xml", "feed.json"})
+RESERVED = frozenset({"issues", "papers", "tags", "archive", "static", "pagefind", "feed.xml", "atom.xml", "feed.json"})
 """What the site itself puts in an edition's folder (``/ko/papers/`` …), so no page may be called so."""
+YEAR = re.compile(r"\d{4}")
+"""Year pages (``/ko/2023/``) are the site's too, for any year the archive may reach."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def parse_page(source: SourceFile) -> Page:
                 f"and '-' (at most {MAX_SLUG}), e.g. about.md",
             )
         )
-    elif slug in RESERVED:
+    elif slug in RESERVED or YEAR.fullmatch(slug):
         r.problems.append(
             Problem(source.display, None, None, "", f"/ko/{slug}/ is the site's own; give the page another file name")
         )

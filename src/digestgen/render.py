@@ -15,6 +15,7 @@ import jinja2
 import jinja2.runtime
 from markupsafe import Markup
 
+from . import archive
 from .config import SiteConfig
 from .editorfiles import folder_files
 from .errors import DigestError, Problem, Where, display_path
@@ -124,7 +125,13 @@ class Renderer:
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
         self.views = ViewMaker(
-            self.urls, Markdown(), config.notice, self.strings, site_origin=config.origin, warn=self._warn
+            self.urls,
+            Markdown(),
+            config.notice,
+            self.strings,
+            site_origin=config.origin,
+            warn=self._warn,
+            site_discussion=config.discussion,
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
         """Output of ``{% call once(name, view) %}`` blocks, by name, edition and view (see ``_once``)."""
@@ -151,6 +158,7 @@ class Renderer:
             tags,
             site_origin=self.config.origin,
             warn=self._warn,
+            site_discussion=self.config.discussion,
         )
         self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move
         return tags
@@ -158,7 +166,6 @@ class Renderer:
     def site_jobs(self, catalog: Catalog, tags: tuple[Tag, ...]) -> list[Job]:
         """Static files and every page that lists issues, papers or tags (made from heads only)."""
         jobs = [Job(a.path, a.owner, (a.data,), partial(_same, a.data), ()) for a in self.assets.files]
-        listed = b"".join(head.listed for head in catalog.issues)  # what the lists show, fingerprinted
         jobs.append(
             self._page(
                 "landing.html",
@@ -170,37 +177,25 @@ class Renderer:
                 "site.yaml",
             )
         )
+        # Home, paper index, archive and tag pages (archive.py decides what each shows).
+        plan = archive.Archive(self.urls, self.views, self.strings, catalog)
         for lang in LANGS:
-
-            def issues(lang: Lang = lang) -> dict[str, object]:
-                return {"issues": [self.views.list_issue(lang, head) for head in catalog.issues]}
-
-            jobs.append(
+            jobs += [
                 self._page(
-                    "home.html",
-                    self.urls.home(lang),
-                    self.urls.home,
+                    p.template,
+                    p.url,
+                    p.url_in,
                     lang,
-                    "home",
-                    self.config.title.get(lang),
-                    "site.yaml",
-                    made_from=(listed,),
-                    lazy=issues,
+                    p.kind,
+                    p.title or self.config.title.get(lang),
+                    p.owner,
+                    p.description,
+                    made_from=p.made_from,
+                    lazy=p.context,
+                    at=p.at,
                 )
-            )
-            jobs.append(
-                self._page(
-                    "papers.html",
-                    self.urls.papers(lang),
-                    self.urls.papers,
-                    lang,
-                    "papers",
-                    self.strings[lang]["paper_index"],
-                    "site.yaml",
-                    made_from=(listed,),
-                    lazy=issues,
-                )
-            )
+                for p in plan.pages(lang, tags)
+            ]
         jobs += self.tag_pages(tags)
         jobs += self.standalone_pages()
         return jobs
@@ -287,9 +282,8 @@ class Renderer:
         return [urls.paper_file(lang, paper.id) for lang in LANGS for paper in head.papers]
 
     def tag_pages(self, tags: tuple[Tag, ...]) -> list[Job]:
+        """The tag overview of each edition (each tag's own pages: archive.py)."""
         outputs = []
-        # A tag page shows, of each issue with the tag, what lists show.
-        listed = {tag.slug: b"".join({id(h): h.listed for h, _ in tag.papers}.values()) for tag in tags}
         for lang in LANGS:
 
             def views(lang: Lang = lang) -> dict[str, object]:
@@ -308,26 +302,7 @@ class Renderer:
                     made_from=tuple((tag.slug, tag.name, len(tag.papers)) for tag in tags),
                 )
             )
-            for tag in tags:
-                outputs.append(
-                    self._page(
-                        "tag.html",
-                        self.urls.tag(lang, tag.slug),
-                        partial(self.urls.tag, slug=tag.slug),
-                        lang,
-                        "tag",
-                        f"{self.strings[lang]['tag']}: {tag.name}",
-                        f"tag {tag.name!r}",
-                        description=f"{self.strings[lang]['tag']}: {tag.name} ({len(tag.papers)})",
-                        made_from=(tag.slug, tag.name, listed[tag.slug]),
-                        lazy=partial(self._tag_context, lang, tag),
-                        at=_tag_source(tag),
-                    )
-                )
         return outputs
-
-    def _tag_context(self, lang: Lang, tag: Tag) -> dict[str, object]:
-        return {"tag": self.views.tag(lang, tag)}
 
     def feed_links(self, lang: Lang) -> tuple[FeedLink, ...]:
         other: Lang = "en" if lang == "ko" else "ko"
@@ -438,12 +413,6 @@ class Renderer:
 
 def _same(data: bytes) -> bytes:
     return data
-
-
-def _tag_source(tag: Tag) -> Where:
-    """Where the tag was first written (its oldest use), for messages about its page's path."""
-    _, paper = tag.papers[-1]
-    return Where(paper.path, paper.tags_line, f"{paper.field}.tags", f"tag {tag.name!r}", "spell the tag another way")
 
 
 def _paper_meta(paper: PaperView, week: str) -> tuple[tuple[str, str], ...]:

@@ -140,6 +140,18 @@ class Reader:
             en=self.text(path + ("en",), required="en" in required).strip(),
         )
 
+    def year(self, path: FieldPath) -> int | None:
+        """A year such as 2023 (a paper's publication year)."""
+        value = self.get(path)
+        if value is _MISSING or value is None:
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # "2023", quoted, means the same
+        if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
+            self.error(path, f"must be a year such as 2023, not {value!r}")
+            return None
+        return value
+
     def string_list(self, path: FieldPath) -> tuple[str, ...]:
         value = self.get(path)
         if value is _MISSING or value is None:

@@ -23,12 +23,16 @@ class Urls:
     /                          landing page → /ko/ or /en/
     /<lang>/                   home: issues newest first
     /<lang>/issues/<week>/     one issue
-    /<lang>/papers/            paper index
+    /<lang>/papers/            paper index, newest first (its first page)
+    /<lang>/papers/page/<n>/   paper index, page n ≥ 2
+    /<lang>/archive/           archive: the years
+    /<lang>/<year>/            one year's weeks
     /<lang>/papers/<id>/       one paper
     /feed.xml                  RSS of the whole site (both editions)
     /static/<file>             assets
     /<lang>/tags/              tag overview, with counts
-    /<lang>/tags/<slug>/       one tag's papers (slug: see tags.py)
+    /<lang>/tags/<slug>/       one tag's papers (slug: see tags.py), newest first
+    /<lang>/tags/<slug>/page/<n>/  one tag's papers, page n ≥ 2
     /atom.xml, /feed.json      Atom and JSON Feed 1.1 of the whole site
     /<lang>/feed.xml           RSS of one edition
     /<lang>/atom.xml           Atom of one edition
@@ -68,6 +72,16 @@ class Urls:
     def paper(self, lang: Lang, paper_id: str) -> str:
         return self._path(lang, "papers", paper_id)
 
+    def papers_page(self, lang: Lang, number: int) -> str:
+        """Page ``number`` of the paper index; the first is the index itself."""
+        return self.papers(lang) if number == 1 else self._path(lang, "papers", "page", str(number))
+
+    def archive(self, lang: Lang) -> str:
+        return self._path(lang, "archive")
+
+    def year(self, lang: Lang, year: int) -> str:
+        return self._path(lang, str(year))
+
     def feed(self) -> str:
         return self._path("feed.xml", trailing=False)
 
@@ -76,6 +90,10 @@ class Urls:
 
     def tag(self, lang: Lang, slug: str) -> str:
         return self._path(lang, "tags", slug)
+
+    def tag_page(self, lang: Lang, slug: str, number: int) -> str:
+        """Page ``number`` of a tag's papers; the first is the tag's page itself."""
+        return self.tag(lang, slug) if number == 1 else self._path(lang, "tags", slug, "page", str(number))
 
     def atom(self) -> str:
         return self._path("atom.xml", trailing=False)

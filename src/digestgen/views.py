@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -27,7 +28,8 @@ class TextView:
     html: Markup | Deferred
     lang: Lang
     pending: bool = False
-    """Shown in English in the Korean edition because the Korean text is still missing."""
+    """Shown in the other language (English in the Korean edition, Korean in the English one)
+    because the edition's own text is still missing."""
     absent: bool = False
     """Shown in the other language because the original has none in this one (``absent:``)."""
     machine: bool = False
@@ -47,7 +49,8 @@ class Pair:
 @dataclass(frozen=True)
 class LinkView:
     kind: str
-    """``paper``, ``tweet`` or the slug of the editor's own label (``code``, ``code-data``…), for CSS."""
+    """``paper``, ``pdf`` (arXiv's PDF), ``search`` (no paper link: a search for its title),
+    ``tweet`` or the slug of the editor's own label (``code``, ``code-data``…), for CSS."""
     label: str
     """What the reader sees, in the edition's language."""
     url: str
@@ -92,6 +95,8 @@ class PaperView:
     """Plain text for <meta name="description"> and sharing cards: the start of the summary."""
     arxiv: Arxiv | None
     bibtex: str
+    citation: str
+    """The same reference as plain text (APA-like), for readers who do not use BibTeX."""
     search_terms: str
     """Hidden words that let Pagefind find Korean by parts of words (see search.py)."""
     draft: bool = False
@@ -111,6 +116,8 @@ class ListPaper:
     title: Pair
     issue_url: str
     issue_title: str
+    week: str = ""
+    """The week of its issue (``2023-11-13``), which lists show instead of the issue's long title."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,8 @@ class IssueView:
     newer: IssueRef | None
     older: IssueRef | None
     draft: bool = False
+    discussion: str = ""
+    """Where readers discuss it (the issue's thread, else the site's forum), or empty."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +185,11 @@ def pair(
         if text.en:
             second = TextView(render(text.ko, "ko"), "ko", machine=text.machine) if both_ways and text.ko else None
             return Pair(TextView(render(text.en, "en"), "en"), second)
-        # English missing: show what there is
-        return Pair(TextView(render(text.ko, "ko"), "ko", absent="en" in absent, machine=text.machine))
+        # English missing: the Korean, marked pending (or absent, when the original has none)
+        on_purpose = "en" in absent
+        return Pair(
+            TextView(render(text.ko, "ko"), "ko", pending=not on_purpose, absent=on_purpose, machine=text.machine)
+        )
     if text.ko:
         original = TextView(render(text.en, "en"), "en") if text.en else None
         return Pair(TextView(render(text.ko, "ko"), "ko", machine=text.machine), original)
@@ -209,8 +221,10 @@ class ViewMaker:
         *,
         site_origin: Origin | None = None,
         warn: Callable[[Problem], None] | None = None,
+        site_discussion: str = "",
     ) -> None:
         self.urls = urls
+        self.site_discussion = site_discussion
         self.md = markdown
         self.site_notice = site_notice
         self.site_origin = site_origin or Origin("site.yaml")
@@ -266,11 +280,23 @@ class ViewMaker:
         return PaperRef(self.urls.paper(lang, paper.id), title.main) if title else None
 
     def _link(self, lang: Lang, kind: str, url: str) -> LinkView:
-        known = {"paper": "link_paper", "tweet": "link_tweet"}
+        known = {"paper": "link_paper", "tweet": "link_tweet", "pdf": "pdf", "search": "link_search"}
         if kind in known:
             return LinkView(kind, self.strings[lang][known[kind]], url)
         css = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-") or "other"  # 'Code & Data' → link-code-data
         return LinkView(css, kind, url)
+
+    def _links(self, lang: Lang, paper: Paper, arxiv: Arxiv | None) -> tuple[LinkView, ...]:
+        """The paper's own link first (or, when it was lost, a search for its title), its arXiv
+        PDF, the editor's other links, then the post that discusses it."""
+        links = [self._link(lang, link.label, link.url) for link in paper.links]
+        if not paper.paper_url:
+            links.insert(0, self._link(lang, "search", search_url(paper.title.en)))
+        if arxiv:
+            links.insert(1, self._link(lang, "pdf", arxiv.pdf))
+        if paper.tweet:
+            links.append(self._link(lang, "tweet", paper.tweet))
+        return tuple(links)
 
     def paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         key = (lang, paper.id)
@@ -279,9 +305,6 @@ class ViewMaker:
         return self._papers[key]
 
     def _paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
-        links = [self._link(lang, link.label, link.url) for link in paper.links]
-        if paper.tweet:
-            links.append(self._link(lang, "tweet", paper.tweet))
         arxiv = arxiv_ref(paper.paper_url)
         korean = (paper.title.ko, self.md.text(paper.summary.ko), self.md.text(paper.abstract.ko), *paper.tags)
         tags = {tag_slug(tag): tag for tag in paper.tags if tag_slug(tag)}
@@ -294,7 +317,7 @@ class ViewMaker:
             abstract=self._text(paper, "abstract", lang)
             if paper.abstract or absent_langs(paper.absent, "abstract")
             else None,
-            links=tuple(links),
+            links=self._links(lang, paper, arxiv),
             tags=tuple(
                 TagRef(self.tag_names.get(slug, name), self.urls.tag(lang, slug)) for slug, name in tags.items()
             ),
@@ -303,6 +326,7 @@ class ViewMaker:
             description=self.description(paper.summary.get(lang) or paper.summary.en),
             arxiv=arxiv,
             bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
+            citation=citation(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
             search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
             draft=issue.draft,
             previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
@@ -337,6 +361,7 @@ class ViewMaker:
                         required(pair(p.title, lang, _plain, both_ways=True)),
                         url,
                         title,
+                        head.key,
                     )
                     for p in head.papers
                 ),
@@ -347,9 +372,27 @@ class ViewMaker:
     def list_paper(self, lang: Lang, head: IssueHead, paper_id: str) -> ListPaper:
         return next(p for p in self.list_issue(lang, head).papers if p.id == paper_id)
 
+    def _notice(self, lang: Lang, issue: Issue) -> Pair | None:
+        """The issue's own notice, language by language; where it has none, the site's (an
+        issue's Korean notice does not hide the site's English one). ``absent: [notice.en]`` only
+        marks the other language's text when the site has none in that language either."""
+        own, site = issue.notice, self.site_notice
+        absent = absent_langs(issue.absent, "notice")
+        text = Bilingual(ko=own.ko or site.ko, en=own.en or site.en, machine=own.machine if own.ko else site.machine)
+        from_issue = {"ko": bool(own.ko), "en": bool(own.en)}
+        issue_render = self._markdown(issue.origin, "notice")
+        site_render = self._markdown(self.site_origin, "notice")
+
+        def render(source: str, text_lang: Lang) -> Markup | Deferred:
+            return (issue_render if from_issue[text_lang] else site_render)(source, text_lang)
+
+        shown = pair(text, lang, render, absent=absent)
+        return Pair(shown.main) if shown else None  # a notice is the site's word, not a translation
+
     def issue_description(self, lang: Lang, issue: Issue) -> str:
-        """An issue's intro when it has one, else its paper titles."""
-        intro = issue.intro.get(lang) or issue.intro.get("ko" if lang == "en" else "en")
+        """An issue's intro in the edition's language when it has one, else its paper titles (a
+        shared English link never previews in Korean)."""
+        intro = issue.intro.get(lang)
         if intro:
             return self.description(intro)
         return self.description(" · ".join(p.title.get(lang) or p.title.en for p in issue.papers))
@@ -372,21 +415,13 @@ class ViewMaker:
             title=issue.title.get(lang),
             title_lang=lang,
             intro=pair(issue.intro, lang, self._markdown(issue.origin, "intro")),
-            notice=(
-                pair(
-                    issue.notice,
-                    lang,
-                    self._markdown(issue.origin, "notice"),
-                    absent=absent_langs(issue.absent, "notice"),
-                )
-                if issue.notice
-                else pair(self.site_notice, lang, self._markdown(self.site_origin, "notice"))
-            ),
+            notice=self._notice(lang, issue),
             source=issue.source,
             papers=tuple(self.paper(lang, issue, paper) for paper in issue.papers),
             newer=self.ref(lang, newer),
             older=self.ref(lang, older),
             draft=issue.draft,
+            discussion=issue.discussion or self.site_discussion,
         )
 
 
@@ -406,6 +441,14 @@ def arxiv_ref(url: str) -> Arxiv | None:
     return Arxiv(arxiv_id, f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}")
 
 
+ARXIV_SEARCH = "https://arxiv.org/search/"
+
+
+def search_url(title: str) -> str:
+    """An arXiv search for a paper's title: a link for the reader to follow (the build fetches nothing)."""
+    return ARXIV_SEARCH + "?" + urlencode({"query": " ".join(title.split()), "searchtype": "all"})
+
+
 _BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {
     "\\": r"\textbackslash{}",
     "~": r"\textasciitilde{}",
@@ -417,13 +460,50 @@ def bibtex_escape(text: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
 
 
+def citation_year(paper: Paper, issue: Issue, arxiv: Arxiv | None) -> int:
+    """The year the editor gave, else the arXiv id's (``2311.…`` → 2023), else the issue's."""
+    if paper.year:
+        return paper.year
+    if arxiv and arxiv.id[:4].isdigit():
+        return 2000 + int(arxiv.id[:2])
+    return issue.week.year
+
+
 def bibtex(paper: Paper, issue: Issue, arxiv: Arxiv | None, page_url: str) -> str:
-    """A @misc entry to cite the paper: its English title, a year, the arXiv eprint when known,
-    and a URL (the paper's own link, else its page here). Authors are unknown to the digest."""
-    year = f"20{arxiv.id[:2]}" if arxiv and arxiv.id[:4].isdigit() else str(issue.week.year)
-    fields = [("title", "{" + bibtex_escape(paper.title.en) + "}"), ("year", year)]
+    """A @misc entry to cite the paper: its authors when known, English title, year, the arXiv
+    eprint when known, and the paper's own URL. Without a link to the paper the entry says so and
+    names this page as where it was summarized, never as the paper's URL."""
+    fields = []
+    if paper.authors:
+        fields.append(("author", " and ".join(bibtex_escape(name) for name in paper.authors)))
+    fields += [("title", "{" + bibtex_escape(paper.title.en) + "}"), ("year", str(citation_year(paper, issue, arxiv)))]
     if arxiv:
         fields += [("eprint", arxiv.id), ("archivePrefix", "arXiv")]
-    fields.append(("url", arxiv.url if arxiv else paper.paper_url or page_url))
+    if arxiv or paper.paper_url:
+        fields.append(("url", arxiv.url if arxiv else paper.paper_url))
+    else:
+        fields += [
+            ("howpublished", f"Summarized at \\url{{{page_url}}}"),
+            ("note", "No link to the paper itself is known"),
+        ]
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@misc{{{paper.id},\n{body}}}\n"
+
+
+def citation(paper: Paper, issue: Issue, arxiv: Arxiv | None, page_url: str) -> str:
+    """APA-like: ``A, B, & C (2023). Title. arXiv:2311.09210. https://arxiv.org/abs/2311.09210``.
+    Names are kept as the editor wrote them; without authors the title leads."""
+    title = " ".join(paper.title.en.split()).rstrip(".")
+    year = citation_year(paper, issue, arxiv)
+    names = list(paper.authors)
+    if len(names) > 1:
+        names[-1] = "& " + names[-1]
+    who = (", " if len(names) > 2 else " ").join(names)
+    parts = [f"{who} ({year}). {title}." if who else f"{title} ({year})."]
+    if arxiv:
+        parts.append(f"arXiv:{arxiv.id}. {arxiv.url}")
+    elif paper.paper_url:
+        parts.append(paper.paper_url)
+    else:
+        parts.append(f"Paper link unknown; summarized at {page_url}")
+    return " ".join(parts)

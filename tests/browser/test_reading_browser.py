@@ -136,7 +136,7 @@ def test_pending_translation_is_marked_visibly(open_page: OpenPage, served_sampl
     marks = article.locator(".pending-mark")
     assert marks.count() == 2  # title and summary
     for i in range(2):
-        assert marks.nth(i).is_visible() and marks.nth(i).inner_text() == "번역 준비 중"
+        assert marks.nth(i).is_visible() and marks.nth(i).inner_text() == "번역 준비 중 (영어로 표시)"
     assert "An English summary" in article.locator(".summary").inner_text()
 
 
@@ -259,7 +259,7 @@ def test_print_shows_the_issue_without_site_chrome(open_page: OpenPage, served_s
         assert not pg.locator(chrome).first.is_visible(), chrome
     assert pg.locator("article.paper:visible").count() == 10
     assert pg.locator(".original").first.is_visible()
-    after = pg.evaluate("getComputedStyle(document.querySelector('.paper-links a'), '::after').content")
+    after = pg.evaluate("getComputedStyle(document.querySelector('.paper-links a.link-tweet'), '::after').content")
     assert "https://x.com/" in after  # printed links say where they go
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "issue-ko-print.pdf"
