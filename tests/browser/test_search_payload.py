@@ -55,9 +55,9 @@ class Link:
         with self.lock:
             start = max(time.monotonic() + LATENCY, self.free_at)
             self.free_at = start + size / BANDWIDTH
-            sent_at = self.free_at
+            deadline = self.free_at
         # The emulated link itself: a response leaves when the line would have carried it (not a test wait).
-        time.sleep(max(0.0, sent_at - time.monotonic()))
+        time.sleep(max(0.0, deadline - time.monotonic()))
 
 
 class Recorder(_SubpathHandler):
