@@ -74,7 +74,11 @@ def plan_site(
     def fragment(head: IssueHead) -> bytes:
         return papers_json_fragment(renderer, full(head))
 
-    jobs = (*renderer.site_jobs(catalog, tags), *exports(renderer, catalog, tags, full, fragment))
+    jobs = (
+        *renderer.site_jobs(catalog, tags),
+        *exports(renderer, catalog, tags, full, fragment),
+        *renderer.cards.jobs(catalog),
+    )
     groups = tuple(renderer.groups(catalog))
     group_paths = {group.name: tuple(renderer.group_paths(group)) for group in groups}
     paths = [str(job.path) for job in jobs]
