@@ -46,6 +46,7 @@ from .progress import Progress, silent
 from .search import IndexMade, IndexPlan, SearchState, make_index, plan_index
 from .source import read_source
 from .templates import MemoryBytecodeCache, file_bytecode_cache
+from .urls import CARDS_DIR
 from .workers import Made, Task, render_tasks
 from .write import MARKER, changed_files, check_output_dir, marker_stamp, read_site_file, update_site, write_site
 
@@ -71,6 +72,8 @@ class BuildResult:
     """Files whose bytes changed and were written (or all, when the site was written afresh)."""
     removed: int = 0
     """Files of the previous build that are no longer part of the site."""
+    cards: int = 0
+    """Social cards made this time (part of ``rendered``): only those whose text changed."""
 
 
 def build(
@@ -147,6 +150,7 @@ def _build(
         rendered=len(rendered.files) + len(index.changed) + len(written.index.files),
         written=made,
         removed=written.removed,
+        cards=sum(1 for path in rendered.files if path.startswith(CARDS_DIR)),
     )
 
 
