@@ -264,7 +264,7 @@ class Renderer:
                     )
                 )
                 continue
-            for paper in view.papers:
+            for paper, source in zip(view.papers, issue.papers, strict=True):
                 jobs.append(
                     self._page(
                         "paper.html",
@@ -279,6 +279,7 @@ class Renderer:
                         image=card,
                         paper=paper,
                         issue=view,
+                        search_terms=self.views.search_terms(source) if lang == INDEXED_LANG else "",
                     )
                 )
         return jobs
