@@ -19,6 +19,7 @@ from PIL import Image
 
 from digestgen.build import build
 from digestgen.cards import HEIGHT, MARGIN, TITLE_ROWS, WIDTH
+from digestgen.check import check
 from digestgen.config import BUNDLED_FONT, SocialSettings, load_config
 from digestgen.errors import DigestError
 from helpers import Project, add_sample_issues, paper, snapshot
@@ -277,3 +278,14 @@ def test_social_settings_are_checked(project: Project, setting: str, message: st
     with pytest.raises(DigestError) as caught:
         load_config(site_yaml)
     assert any(message in str(p) for p in caught.value.problems), [str(p) for p in caught.value.problems]
+
+
+def test_check_tells_of_a_font_that_cannot_be_used(project: Project) -> None:
+    """``check`` plans the cards (without drawing them), so it warns as ``build`` does."""
+    add_sample_issues(project)
+    site_yaml = project.root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "social:\n  font: nowhere.ttf\n", encoding="utf-8")
+    result = check(project.config())
+    assert not result.errors
+    [warning] = [w for w in result.warnings if w.field == "social.font"]
+    assert "cannot draw social cards with nowhere.ttf" in warning.message
