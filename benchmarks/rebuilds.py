@@ -22,6 +22,7 @@ from pathlib import Path
 from unittest import mock
 
 from digestgen import build as build_module
+from digestgen import stages
 from digestgen.cache import Session
 from digestgen.config import load_config
 from digestgen.search import IndexMade, IndexPlan
@@ -47,7 +48,7 @@ def _no_index(plan: IndexPlan, staging: Path, output: Path, shown: str) -> Index
 def main() -> None:
     out, steps = Path(sys.argv[1]).resolve(), sys.argv[2:]
     config = load_config(Path("site.yaml")).override(output_dir=out)
-    no_search = mock.patch.object(build_module, "make_index", _no_index)
+    no_search = mock.patch.object(stages, "make_index", _no_index)
     with no_search:
         for number, step in enumerate(steps):
             if step == "full":

@@ -128,7 +128,7 @@ def watch(pg: Page, origin: str) -> Watch:
     found = _WATCHES[pg] = Watch(origin)
     pg.on("console", lambda msg: found.console_errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: found.console_errors.append(str(exc)))
-    pg.on("requestfailed", lambda req: None if _favicon_cut_short(req) else found.failed.append(req.url))
+    pg.on("requestfailed", lambda req: None if _cut_short(req) else found.failed.append(req.url))
     pg.on(
         "request",
         lambda req: None if req.url.startswith((origin, "data:", "about:")) else found.foreign.append(req.url),
@@ -137,11 +137,15 @@ def watch(pg: Page, origin: str) -> Watch:
     return found
 
 
-def _favicon_cut_short(req: Request) -> bool:
-    """Chromium fetches the favicon on its own after the load event and aborts the fetch when the
-    page navigates on (a test that clicks then opens another page): not the page's failure. A
-    missing favicon still shows as a 404 response."""
-    return req.failure == "net::ERR_ABORTED" and req.url.split("?", 1)[0].endswith("/favicon.svg")
+def _cut_short(req: Request) -> bool:
+    """Fetches Chromium aborts because the page navigated on, which are not the page's failure:
+    the favicon, fetched on its own after the load event (a test that clicks then opens another
+    page), and a document the page leaves while it still loads (the landing page sends the reader
+    to an edition from a script in its head; on a loaded machine its last bytes may not be in).
+    A missing file still shows as a 404 response."""
+    if req.failure != "net::ERR_ABORTED":
+        return False
+    return req.is_navigation_request() or req.url.split("?", 1)[0].endswith("/favicon.svg")
 
 
 def watch_of(pg: Page) -> Watch:

@@ -142,3 +142,39 @@ def test_bad_latex_warns_with_file_and_line_and_the_build_succeeds(
     page = (project.output / "ko" / "papers" / "p1" / "index.html").read_text(encoding="utf-8")
     assert '<code class="math-error">$\\unknown x$</code>' in page
     assert "<math" in (project.output / "en" / "papers" / "p1" / "index.html").read_text(encoding="utf-8")
+
+
+# Imported only once something must be rendered, parsed or served (docs/performance.md).
+HEAVY = ("jinja2", "markdown_it", "latex2mathml", "feedgen", "digestgen.render", "digestgen.check", "digestgen.serve")
+
+WHAT_IS_IMPORTED = """
+import sys
+from digestgen.cli import main
+code = main(sys.argv[1:])
+print(" ".join(sorted(name for name in sys.modules if name in {heavy!r})))
+sys.exit(code)
+"""
+
+
+def _imported(project: Project, *args: str) -> tuple[str, str]:
+    script = WHAT_IS_IMPORTED.format(heavy=set(HEAVY))
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=project.root, capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()[-1], result.stdout
+
+
+def test_a_build_that_finds_nothing_changed_imports_no_renderer(project: Project) -> None:
+    project.add_issue()
+    first, _ = _imported(project, "build")
+    assert {"jinja2", "markdown_it", "digestgen.render"} <= set(first.split())  # the first build renders
+    again, out = _imported(project, "build")
+    assert "built 1 issue, 1 paper" in out and "(0 rendered, 0 written)" in out
+    assert again == ""
+
+
+def test_a_command_imports_only_its_own_module(project: Project) -> None:
+    project.add_issue()
+    imported, _ = _imported(project, "new", "--week", "2023-11-20")
+    assert "digestgen.check" not in imported.split() and "digestgen.serve" not in imported.split()
+    assert (project.root / "content" / "issues" / "2023-11-20.md").exists()

@@ -211,7 +211,7 @@ def test_examples_in_help_are_valid_command_lines(capsys: pytest.CaptureFixture[
         for line in help_of(command, capsys).split("\nexamples:\n", 1)[1].splitlines():
             words = line.split("| ")[-1].split()[1:]
             words = [w for w in words if w != ">" and not w.endswith(".json")] if ">" in words else words
-            _parser().parse_args(words)
+            _parser(words).parse_args(words)
 
 
 def test_build_help_still_lists_output_and_base_url(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from digestgen.cli import COMMANDS
 from helpers import REPO
 
 PACKAGE = REPO / "src" / "digestgen"
@@ -40,6 +41,8 @@ def imports_of(path: Path) -> set[str]:
 
 MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
 GRAPH = {name: imports_of(path) & set(MODULES) for name, path in MODULES.items()}
+# The command line imports each command's module by name, when that command runs (cli.COMMANDS).
+GRAPH["digestgen.cli"] |= {f"digestgen{module}" for module in COMMANDS.values()}
 
 
 def reachable(start: str) -> set[str]:
@@ -73,7 +76,8 @@ def cycles() -> Iterator[list[str]]:
 def test_the_import_graph_is_read_right() -> None:
     """The graph the other tests look at holds the imports we know of (so they cannot pass on an empty graph)."""
     assert "digestgen.model" in GRAPH["digestgen.load"]
-    assert "digestgen.check" in GRAPH["digestgen.cli"]  # `from . import check`
+    assert "digestgen.check" in GRAPH["digestgen.cli"]  # named in cli.COMMANDS
+    assert "digestgen.stages" in GRAPH["digestgen.build"]  # imported inside _build
     assert "digestgen.load" in GRAPH["digestgen.imports.command"]  # `from ..load import`
     assert reachable("digestgen.cli") >= {"digestgen.build", "digestgen.render", "digestgen.model"}
 

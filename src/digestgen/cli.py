@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Sequence
 
-from . import __version__, check, scaffold, serve
+from . import __version__
 from .build import build
 from .errors import DigestError, display_path
-from .imports.command import add_import_command
 from .options import (
     add_output_arguments,
     add_site_arguments,
@@ -21,8 +22,21 @@ from .options import (
 from .progress import TerminalProgress, silent
 from .report import warning_lines
 
+# Every command but build, by the module whose ``register`` adds it. Only the module of the command
+# that runs is imported (all of them for --help or a mistyped command): importing them all costs
+# more than a build that finds nothing changed takes in all (docs/performance.md).
+COMMANDS = {
+    "new": ".scaffold",
+    "check": ".check",
+    "serve": ".serve",
+    "import": ".imports.command",
+    "translate": ".translate.command",  # adds `translate` and `reviewed`
+    "reviewed": ".translate.command",
+    "export": ".forum_post",  # adds `export post`
+}
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digestgen",
         description="Static site generator for a bilingual weekly digest of ML papers. Every command\n"
@@ -61,15 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_verbose_argument(build_cmd)
     build_cmd.set_defaults(run=run_build)
-    for command in (scaffold, check, serve):  # each command's module adds its own subcommand
-        command.register(commands)
-    add_import_command(commands)
-    from .translate import command as translate  # adds `translate` and `reviewed`
-
-    translate.register(commands)
-    from . import forum_post  # adds `export post`
-
-    forum_post.register(commands)
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    wanted = {COMMANDS[named]} if named in COMMANDS else set() if named == "build" else set(COMMANDS.values())
+    for module in dict.fromkeys(COMMANDS.values()):  # in the order --help lists them
+        if module in wanted:
+            importlib.import_module(module, __package__).register(commands)
     return parser
 
 
@@ -99,7 +109,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(argv).parse_args(argv)
     try:
         return int(args.run(args))
     except DigestError as exc:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import emoji
-import latex2mathml.converter
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.renderer import RendererHTML
@@ -334,6 +333,8 @@ _UNKNOWN_COMMAND = re.compile(r">\\([A-Za-z]+)")
 def to_mathml(latex: str, display: bool) -> tuple[str | None, str]:
     """MathML for ``latex``, or None and why it cannot be shown as math."""
     shown = f"$${latex}$$" if display else f"${latex}$"
+    import latex2mathml.converter  # only when there is math: importing it costs a rebuild ~50 ms
+
     try:
         mathml = latex2mathml.converter.convert(latex, display="block" if display else "inline")
     except Exception as exc:

@@ -256,7 +256,7 @@ class Renderer:
                     )
                 )
                 continue
-            for paper in view.papers:
+            for paper, source in zip(view.papers, issue.papers, strict=True):
                 jobs.append(
                     self._page(
                         "paper.html",
@@ -270,6 +270,7 @@ class Renderer:
                         search_meta=_paper_meta(paper, issue.key),
                         paper=paper,
                         issue=view,
+                        search_terms=self.views.search_terms(source) if lang == INDEXED_LANG else "",
                     )
                 )
         return jobs

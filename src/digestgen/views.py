@@ -97,8 +97,6 @@ class PaperView:
     bibtex: str
     citation: str
     """The same reference as plain text (APA-like), for readers who do not use BibTeX."""
-    search_terms: str
-    """Hidden words that let Pagefind find Korean by parts of words (see search.py)."""
     draft: bool = False
     """Its issue is a draft (only built with ``--drafts`` or by ``serve``)."""
     previous: PaperRef | None = None
@@ -304,9 +302,14 @@ class ViewMaker:
             self._papers[key] = self._paper(lang, issue, paper)
         return self._papers[key]
 
+    def search_terms(self, paper: Paper) -> str:
+        """Hidden words that let Pagefind find Korean by parts of words (see search.py), for the
+        indexed page that shows the paper's Korean text."""
+        korean = (paper.title.ko, self.md.text(paper.summary.ko), self.md.text(paper.abstract.ko), *paper.tags)
+        return hangul_terms(korean, words=False)
+
     def _paper(self, lang: Lang, issue: Issue, paper: Paper) -> PaperView:
         arxiv = arxiv_ref(paper.paper_url)
-        korean = (paper.title.ko, self.md.text(paper.summary.ko), self.md.text(paper.abstract.ko), *paper.tags)
         tags = {tag_slug(tag): tag for tag in paper.tags if tag_slug(tag)}
         index = issue.papers.index(paper)
         return PaperView(
@@ -327,7 +330,6 @@ class ViewMaker:
             arxiv=arxiv,
             bibtex=bibtex(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
             citation=citation(paper, issue, arxiv, self.urls.absolute(self.urls.paper(lang, paper.id))),
-            search_terms=hangul_terms(korean, words=lang == "en"),  # Korean pages show the words
             draft=issue.draft,
             previous=self._ref(lang, issue.papers[index - 1] if index > 0 else None),
             next=self._ref(lang, issue.papers[index + 1] if index + 1 < len(issue.papers) else None),

@@ -28,7 +28,7 @@ from .post import read_post
 from .weekly_list import read_list
 
 
-def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = command_parser(
         commands,
         "import",
