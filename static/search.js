@@ -89,11 +89,15 @@
   /** Pagefind's answer for `text` and the number of shards it searched: the shards merged so far
       (all of them if `everything`), then, while the results are fewer than a page, as many older
       ones again as are merged (1, 2, 4… shards: a rare word reaches the oldest of twenty years
-      in five rounds). Searches and merges wait for each other, so the number is exact. */
-  function find(ix, text, everything) {
+      in five rounds) — unless `passing()` says the query is only on its way (a Korean syllable
+      still being composed, or a newer query typed since), which must not download older years.
+      Searches and merges wait for each other, so the number is exact. */
+  function find(ix, text, everything, passing) {
     function step() {
       return ix.pf.search(text).then(function (found) {
-        if (found.results.length >= PAGE || ix.merged >= ix.shards.length) return { found: found, searched: ix.merged };
+        if (found.results.length >= PAGE || ix.merged >= ix.shards.length || passing()) {
+          return { found: found, searched: ix.merged };
+        }
         return widen(ix, ix.merged * 2).then(step);
       });
     }
@@ -160,11 +164,11 @@
 
   /** Search: the number of matches, the oldest week searched if older weeks were not (else ""),
       and a function that gives the data of results [start, end). */
-  function run(form, query, everything) {
+  function run(form, query, everything, passing) {
     var terms = prepare(query), lang = document.documentElement.lang, base = form.getAttribute("data-base");
     if (!terms.length) return Promise.resolve(NOTHING);
     return load(form).then(function (ix) {
-      return find(ix, pieces(terms).join(" "), everything).then(function (answer) {
+      return find(ix, pieces(terms).join(" "), everything, passing || NEVER).then(function (answer) {
         return { found: answer.found, since: answer.searched < ix.shards.length ? ix.shards[answer.searched - 1].from : "" };
       });
     }).then(function (answer) {
@@ -192,6 +196,7 @@
   }
 
   var PAGE = 10;
+  function NEVER() { return false; }
   var NOTHING = { terms: [], count: 0, since: "", page: function () { return Promise.resolve([]); } };
 
   function item(panel, query, terms, r) {
@@ -274,11 +279,9 @@
     this.older.hidden = true;
     if (!query.trim()) { this.close(); return Promise.resolve(); }
     this.open();
-    var self = this, form = this.form, text = found.since
-      ? form.getAttribute("data-count-since").replace("{n}", String(found.count)).replace("{date}", found.since)
-      : !found.count ? form.getAttribute("data-no-results")
-      : found.count === 1 ? form.getAttribute("data-count-one")
-      : form.getAttribute("data-count").replace("{n}", String(found.count));
+    var self = this, form = this.form, since = found.since ? "-since" : "";
+    var text = form.getAttribute(!found.count ? "data-no-results" + since : found.count === 1 ? "data-count-one" + since
+      : "data-count" + since).replace("{n}", String(found.count)).replace("{date}", found.since);
     return this.next().then(function () { if (self.found === found) self.status(text, false); });
   };
   Panel.prototype.next = function () {
@@ -350,15 +353,18 @@
     highlightPage(params.get("q"));
     var form = document.querySelector("form.site-search");
     if (!form || !document.querySelector(".site-header")) return;
-    var panel = new Panel(form), input = panel.input, timer = null, latest = 0;
+    var panel = new Panel(form), input = panel.input, timer = null, latest = 0, composing = false;
     function search(everything) {
-      var query = input.value, ticket = ++latest;
+      var query = input.value, ticket = ++latest, partial = composing;
+      function passing() { return partial || ticket !== latest; }
       if (query.trim()) { panel.open(); panel.status(form.getAttribute("data-loading"), true); }
-      return run(form, query, everything).then(function (found) { if (ticket === latest) return panel.show(query, found); },
-                                               function () { if (ticket === latest) return panel.show(query, NOTHING); });
+      return run(form, query, everything, passing).then(function (found) { if (ticket === latest) return panel.show(query, found); },
+                                                        function () { if (ticket === latest) return panel.show(query, NOTHING); });
     }
+    function soon() { clearTimeout(timer); timer = setTimeout(function () { search(false); }, 150); }
     input.addEventListener("focus", function () { load(form); });  // fetch Pagefind while the reader types
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { search(false); }, 150); });
+    input.addEventListener("input", function (event) { composing = !!event.isComposing; soon(); });
+    input.addEventListener("compositionend", function () { composing = false; soon(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
     panel.more.addEventListener("click", function () {
       var first = panel.shown;

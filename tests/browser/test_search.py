@@ -371,3 +371,31 @@ def test_a_rare_word_searches_older_weeks_until_it_is_found(
         assert [link.split("?")[0] for link in links] == [site.url(f"{lang}/papers/paper-number-999/")]
     assert page.get_by_role("button", name=re.compile("older|이전")).is_hidden()
     assert watch_of(page).clean(), watch_of(page)
+
+
+def test_a_syllable_being_composed_does_not_send_the_search_to_older_weeks(
+    open_page: Callable[..., Page], tiered: tuple[ServedSite, list[str]]
+) -> None:
+    """A Korean input method reports each keystroke of a syllable as it is composed (`오리너ㄱ`):
+    such a query, which finds nothing yet, is searched in the weeks already loaded and says so,
+    instead of downloading every older year; when the composition ends, the search widens as usual."""
+    site, log = tiered
+    page = open_page(site)
+    page.goto(site.url("ko/"))
+    page.wait_for_function("() => window.digestgenSearch")
+    log.clear()
+    page.evaluate(
+        """() => { const box = document.getElementById('site-search-input'); box.value = '오리너ㄱ';
+                   box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true })); }"""
+    )
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
+    assert page.locator(".search-count").inner_text() == "2024-12-16 이후에는 찾는 논문이 없습니다."
+    assert searched_shards(site, log) == ["2024-12-16"]
+    assert page.get_by_role("button", name="이전 주도 검색").is_visible()
+    page.evaluate(
+        """() => { const box = document.getElementById('site-search-input'); box.value = '오리너구리';
+                   box.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '리' })); }"""
+    )
+    page.wait_for_function("() => document.querySelector('.search-count').textContent === '검색 결과 1건'")
+    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert watch_of(page).clean(), watch_of(page)
