@@ -2,9 +2,12 @@
    Pagefind matches the start of words; the build adds the hidden two-syllable pieces of Korean
    text (search.py). Here a Korean particle or ending is cut off each query word, so that `모델이`
    finds `모델을`, and a longer Korean word is asked for as its two-syllable pieces.
-   The index is cut into shards (shards.json lists them) that are merged here; it is made from the
-   Korean pages, which carry the English originals too, and results lead to the reader's edition.
-   Results show in the panel under the header: a count, ten at a time with "more", each with its
+   The index is cut into shards (shards.json lists them, newest first); a query searches the newest
+   and merges older ones only while it finds less than a page of results, or when the reader asks
+   (docs/search.md). It is made from the Korean pages, which carry the English originals too, and
+   results lead to the reader's edition.
+   Results show in the panel under the header: a count (and since which week, when older weeks
+   were not searched), ten at a time with "more", each with its
    title in the page's language, its week and the matching text marked; arrows move through them,
    Esc or the close button closes it. The page a result opens marks the words searched for.
    Nothing here uses innerHTML. */
@@ -49,27 +52,60 @@
     return out.filter(function (t, i) { return out.indexOf(t) === i; });
   }
 
-  /** Pagefind, with every shard of the index merged in: the build lists the shards' folders,
-      newest first, in shards.json; the newest one's Pagefind is loaded and the others merged. */
-  var bundle = null;
-  function pagefind(form) {
-    if (!bundle) {
+  /** The index: the newest shard's Pagefind, into which older shards are merged as queries need
+      them (shards.json lists each shard's folder and oldest week, newest first). A query searches
+      the shards merged so far and widens to the next older one while it finds less than a page
+      of results; the reader can ask for the rest. So a first query downloads the newest shard's
+      index, not the whole archive's. Merged shards stay merged (Pagefind cannot drop one). */
+  var index = null;
+  function load(form) {
+    if (!index) {
       var root = form.getAttribute("data-bundle"), base = { baseUrl: form.getAttribute("data-base") };
-      bundle = fetch(root + "shards.json").then(function (r) {
+      index = fetch(root + "shards.json").then(function (r) {
         if (!r.ok) throw new Error("no search index");
         return r.json();
       }).then(function (shards) {
-        return import(root + shards[0] + "/pagefind.js").then(function (pf) {
+        return import(root + shards[0].folder + "/pagefind.js").then(function (pf) {
           return pf.options(base).then(function () {
-            return Promise.all(shards.slice(1).map(function (s) {
-              return pf.mergeIndex(new URL(root + s + "/", location.href).href, base);
-            }));
-          }).then(function () { return pf; });
+            return pf.init();  // starts its worker loading the index's metadata and WebAssembly
+          }).then(function () {
+            return { pf: pf, shards: shards, merged: 1, root: root, base: base, queue: Promise.resolve() };
+          });
         });
       });
-      bundle.catch(function () { bundle = null; });  // try again on the next query
+      index.catch(function () { index = null; });  // try again on the next query
     }
-    return bundle;
+    return index;
+  }
+
+  /** Merge the shards up to the n-th (newest first). */
+  function widen(ix, n) {
+    var more = ix.shards.slice(ix.merged, n);
+    return Promise.all(more.map(function (s) {
+      return ix.pf.mergeIndex(new URL(ix.root + s.folder + "/", location.href).href, ix.base);
+    })).then(function () { ix.merged = Math.max(ix.merged, n); });
+  }
+
+  /** Pagefind's answer for `text` and the number of shards it searched: the shards merged so far
+      (all of them if `everything`), then, while the results are fewer than a page, as many older
+      ones again as are merged (1, 2, 4… shards: a rare word reaches the oldest of twenty years
+      in five rounds) — unless `passing()` says the query is only on its way (a Korean syllable
+      still being composed, or a newer query typed since), which must not download older years.
+      Searches and merges wait for each other, so the number is exact. */
+  function find(ix, text, everything, passing) {
+    function step() {
+      return ix.pf.search(text).then(function (found) {
+        if (found.results.length >= PAGE || ix.merged >= ix.shards.length || passing()) {
+          return { found: found, searched: ix.merged };
+        }
+        return widen(ix, ix.merged * 2).then(step);
+      });
+    }
+    var done = ix.queue.then(function () {
+      return widen(ix, everything ? ix.shards.length : ix.merged).then(step);
+    });
+    ix.queue = done.catch(function () {});
+    return done;
   }
 
   /** One pattern for all terms, longest first; a Korean term also matches the text with spaces
@@ -126,16 +162,21 @@
     return content.trim();
   }
 
-  /** Search: the number of matches and a function that gives the data of results [start, end). */
-  function run(form, query) {
+  /** Search: the number of matches, the oldest week searched if older weeks were not (else ""),
+      and a function that gives the data of results [start, end). */
+  function run(form, query, everything, passing) {
     var terms = prepare(query), lang = document.documentElement.lang, base = form.getAttribute("data-base");
     if (!terms.length) return Promise.resolve(NOTHING);
-    return pagefind(form).then(function (pf) {
-      return pf.search(pieces(terms).join(" "));
-    }).then(function (found) {
+    return load(form).then(function (ix) {
+      return find(ix, pieces(terms).join(" "), everything, passing || NEVER).then(function (answer) {
+        return { found: answer.found, since: answer.searched < ix.shards.length ? ix.shards[answer.searched - 1].from : "" };
+      });
+    }).then(function (answer) {
+      var found = answer.found;
       return {
         terms: terms,
         count: found.results.length,
+        since: answer.since,
         page: function (start, end) {
           return Promise.all(found.results.slice(start, end).map(function (r) { return r.data(); })).then(function (pages) {
             return pages.map(function (d) {
@@ -155,7 +196,8 @@
   }
 
   var PAGE = 10;
-  var NOTHING = { terms: [], count: 0, page: function () { return Promise.resolve([]); } };
+  function NEVER() { return false; }
+  var NOTHING = { terms: [], count: 0, since: "", page: function () { return Promise.resolve([]); } };
 
   function item(panel, query, terms, r) {
     var li = document.createElement("li"), link = document.createElement("a"), meta = document.createElement("p");
@@ -186,7 +228,8 @@
   }
 
   /** The results panel, added under the header: a count, the first ten results, "more" for the
-      next ten, a close button. Its strings come from the form (the page's language). */
+      next ten, a button to search older weeks when they were not searched, a close button. Its
+      strings come from the form (the page's language). */
   function Panel(form) {
     this.form = form;
     this.input = form.querySelector("input[type=search]");
@@ -206,9 +249,13 @@
     this.more = element("button", "search-more", form.getAttribute("data-more"));
     this.more.type = "button";
     this.more.hidden = true;
+    this.older = element("button", "search-more search-older", form.getAttribute("data-older"));
+    this.older.type = "button";
+    this.older.hidden = true;
     this.el.appendChild(head);
     this.el.appendChild(this.list);
     this.el.appendChild(this.more);
+    this.el.appendChild(this.older);
     var header = document.querySelector(".site-header");
     header.parentNode.insertBefore(this.el, header.nextSibling);
     this.found = null;
@@ -229,11 +276,12 @@
     this.query = query;
     this.shown = 0;
     this.list.textContent = "";
+    this.older.hidden = true;
     if (!query.trim()) { this.close(); return Promise.resolve(); }
     this.open();
-    var self = this, form = this.form, text = !found.count ? form.getAttribute("data-no-results")
-      : found.count === 1 ? form.getAttribute("data-count-one")
-      : form.getAttribute("data-count").replace("{n}", String(found.count));
+    var self = this, form = this.form, since = found.since ? "-since" : "";
+    var text = form.getAttribute(!found.count ? "data-no-results" + since : found.count === 1 ? "data-count-one" + since
+      : "data-count" + since).replace("{n}", String(found.count)).replace("{date}", found.since);
     return this.next().then(function () { if (self.found === found) self.status(text, false); });
   };
   Panel.prototype.next = function () {
@@ -244,6 +292,7 @@
       results.forEach(function (r) { self.list.appendChild(item(self, query, found.terms, r)); });
       self.shown = start + results.length;
       self.more.hidden = self.shown >= found.count;
+      self.older.hidden = !found.since;
     });
   };
   /** Arrows move between the box and the results, Esc closes the panel. */
@@ -304,19 +353,29 @@
     highlightPage(params.get("q"));
     var form = document.querySelector("form.site-search");
     if (!form || !document.querySelector(".site-header")) return;
-    var panel = new Panel(form), input = panel.input, timer = null, latest = 0;
-    function search() {
-      var query = input.value, ticket = ++latest;
+    var panel = new Panel(form), input = panel.input, timer = null, latest = 0, composing = false;
+    function search(everything) {
+      var query = input.value, ticket = ++latest, partial = composing;
+      function passing() { return partial || ticket !== latest; }
       if (query.trim()) { panel.open(); panel.status(form.getAttribute("data-loading"), true); }
-      run(form, query).then(function (found) { if (ticket === latest) return panel.show(query, found); },
-                            function () { if (ticket === latest) panel.show(query, NOTHING); });
+      return run(form, query, everything, passing).then(function (found) { if (ticket === latest) return panel.show(query, found); },
+                                                        function () { if (ticket === latest) return panel.show(query, NOTHING); });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
+    function soon() { clearTimeout(timer); timer = setTimeout(function () { search(false); }, 150); }
+    input.addEventListener("focus", function () { load(form); });  // fetch Pagefind while the reader types
+    input.addEventListener("input", function (event) { composing = !!event.isComposing; soon(); });
+    input.addEventListener("compositionend", function () { composing = false; soon(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); search(); });
     panel.more.addEventListener("click", function () {
       var first = panel.shown;
       panel.next().then(function () {
         var link = panel.list.querySelectorAll("a")[first];
+        if (link) link.focus();
+      });
+    });
+    panel.older.addEventListener("click", function () {
+      search(true).then(function () {
+        var link = panel.list.querySelectorAll("a")[0];
         if (link) link.focus();
       });
     });
@@ -326,10 +385,10 @@
     });
     window.digestgenSearch = {
       prepare: prepare,
-      run: function (query, limit) {
-        return run(form, query).then(function (found) {
+      run: function (query, limit, everything) {
+        return run(form, query, everything).then(function (found) {
           return found.page(0, limit || 20).then(function (results) {
-            return { terms: found.terms, count: found.count, results: results };
+            return { terms: found.terms, count: found.count, since: found.since, results: results };
           });
         });
       }

@@ -89,8 +89,19 @@ class ServedSite:
         return self.origin + SUBPATH + path
 
 
-def serve(folder: Path, port: int) -> ThreadingHTTPServer:
-    handler = functools.partial(_SubpathHandler, directory=str(folder))
+class _LoggingHandler(_SubpathHandler):
+    log: list[str]
+
+    def send_head(self):  # type: ignore[no-untyped-def]  # SimpleHTTPRequestHandler.send_head is untyped in typeshed too
+        self.log.append(self.path.split("?", 1)[0])
+        return super().send_head()
+
+
+def serve(folder: Path, port: int, log: list[str] | None = None) -> ThreadingHTTPServer:
+    """Serve ``folder`` under SUBPATH on ``port``; with ``log``, append each requested path to it
+    as the server saw it (the fetches of Pagefind's web worker included)."""
+    kind = _SubpathHandler if log is None else type("Logging", (_LoggingHandler,), {"log": log})
+    handler = functools.partial(kind, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -340,7 +340,7 @@ def test_every_paper_page_and_nothing_else_is_in_the_search_index(site: Path) ->
     shards = json.loads((site / "pagefind" / "shards.json").read_text())
     counts: dict[str, int] = {}
     for shard in shards:
-        entry = json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_text())
+        entry = json.loads((site / "pagefind" / shard["folder"] / "pagefind-entry.json").read_text())
         for lang, info in entry["languages"].items():
             counts[lang] = counts.get(lang, 0) + info["page_count"]
     intros = [p for p in html_pages(site) if p.parent.parent.name == "issues" and p.parts[-4] == "ko"]

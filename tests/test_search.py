@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from digestgen.search import manifest, plan_shards, shard_of
@@ -39,5 +40,6 @@ def test_plan_lists_shards_newest_first_and_renames_only_the_shard_that_changed(
     assert plan_shards(pages(dict(reversed(weeks.items())))) == before  # order of input does not matter
     after = plan_shards(pages(weeks, changed="ko/papers/b/index.html"))
     assert [s.folder == t.folder for s, t in zip(before, after, strict=True)] == [True, False, True, True]
-    assert manifest(after).decode().strip() == '["' + '", "'.join(s.folder for s in after) + '"]'
+    assert [s.oldest for s in after] == [date(2024, 12, 23), date(2024, 3, 4), date(2023, 5, 1), date(2019, 3, 4)]
+    assert json.loads(manifest(after)) == [{"folder": s.folder, "from": s.oldest.isoformat()} for s in after]
     assert plan_shards({}) == []

@@ -89,8 +89,8 @@ def hangul_terms(texts: Iterable[str], *, words: bool = True) -> str:
 INDEX_DIR = "pagefind"
 """The search index's folder in the site: a folder per shard, and the list of them (``MANIFEST``)."""
 MANIFEST = "shards.json"
-"""The shards' folders, newest first: static/search.js loads the first one's Pagefind and merges
-the others into it."""
+"""The shards' folders and oldest weeks, newest first: static/search.js loads the first one's
+Pagefind and merges the others into it as a query needs them."""
 INDEXED_LANG = "ko"
 """The edition whose pages are indexed. A Korean page shows the English original under the Korean
 text, so its words are those of both editions: one index serves both, indexed once, and
@@ -131,6 +131,8 @@ class Shard:
     pages: tuple[str, ...]
     """Paths in the site, sorted."""
     newest: date
+    oldest: date
+    """Its oldest week: the browser says which weeks it searched when it has not searched them all."""
 
 
 def plan_shards(pages: Mapping[str, tuple[date, bytes]]) -> list[Shard]:
@@ -148,14 +150,17 @@ def plan_shards(pages: Mapping[str, tuple[date, bytes]]) -> list[Shard]:
         digest = hashlib.blake2b(digest_size=6)
         for path in paths:
             digest.update(path.encode() + b"\0" + pages[path][1] + b"\0")
-        latest = max(pages[path][0] for path in paths)
-        shards.append(Shard(name, f"{name}-{digest.hexdigest()}", tuple(paths), latest))
+        weeks = [pages[path][0] for path in paths]
+        shards.append(Shard(name, f"{name}-{digest.hexdigest()}", tuple(paths), max(weeks), min(weeks)))
     return sorted(shards, key=lambda shard: (shard.newest, shard.name), reverse=True)
 
 
 def manifest(shards: Sequence[Shard]) -> bytes:
-    """The list static/search.js reads: the shards' folders, newest first."""
-    return json.dumps([shard.folder for shard in shards]).encode("utf-8") + b"\n"
+    """The list static/search.js reads: each shard's folder and oldest week, newest first. The
+    browser searches the newest shards first and the older ones when a query finds less than a
+    page of results there, or when the reader asks (docs/search.md)."""
+    listed = [{"folder": shard.folder, "from": shard.oldest.isoformat()} for shard in shards]
+    return json.dumps(listed).encode("utf-8") + b"\n"
 
 
 def pagefind_command() -> list[str]:

@@ -3,8 +3,9 @@ highlighted results, and the recall of tests/fixtures/search/queries.yaml."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -289,3 +290,112 @@ def test_ten_results_then_more(page: Page, many_papers: ServedSite) -> None:
     page.wait_for_function("() => document.querySelectorAll('.search-results li').length === 24")
     assert more.is_hidden()
     assert len(set(page.locator(".search-results li a").evaluate_all("as => as.map(a => a.href)"))) == 24
+
+
+# Older weeks: searched when a query finds less than a page in the newest, or when the reader asks
+
+TIERED_WEEKS = {"2019-03-04": 3, "2023-05-01": 3, "2024-03-04": 3, "2024-12-16": 6, "2024-12-23": 6}
+"""Papers that say "transformer", by week: the newest shard (December 2024) holds 12 of them; the
+others are in the shards of 2024, 2023 and before 2022 (search.shard_of)."""
+
+
+@pytest.fixture(scope="module")
+def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedSite, list[str]]]:
+    """Weeks over six years, so that the index has four shards; and a log of the paths served."""
+    project = Project(tmp_path_factory.mktemp("tiered"))
+    for w, (week, count) in enumerate(TIERED_WEEKS.items()):
+        papers = [
+            paper(100 * w + i, summary={"ko": f"트랜스포머 요약 {i}", "en": f"A transformer summary {i}"})
+            for i in range(count)
+        ]
+        if week == "2019-03-04":
+            papers.append(paper(999, summary={"ko": "오리너구리 이야기", "en": "About the platypus"}))
+        project.add_issue(week, papers=papers)
+    port, log = free_port(), list[str]()
+    origin = f"http://127.0.0.1:{port}"
+    build(project.config().override(base_url=origin + SUBPATH))
+    server = serve(project.output, port, log)
+    yield ServedSite(project.output, origin), log
+    server.shutdown()
+
+
+def searched_shards(site: ServedSite, log: list[str]) -> list[str]:
+    """The shards (the oldest week of each) that were searched, newest first: those whose metadata
+    Pagefind fetched (it searches every shard merged into it)."""
+    merged = {path.split("/")[3] for path in log if path.endswith(".pf_meta")}
+    shards = json.loads((site.root / "pagefind" / "shards.json").read_bytes())
+    return [shard["from"] for shard in shards if shard["folder"] in merged]
+
+
+def test_a_common_word_searches_the_newest_weeks_and_says_so_then_older_ones_on_request(
+    open_page: Callable[..., Page], tiered: tuple[ServedSite, list[str]]
+) -> None:
+    site, log = tiered
+    page = open_page(site)
+    log.clear()
+    search(page, site, "en", "transformer")
+    assert searched_shards(site, log) == ["2024-12-16"]
+    assert page.locator(".search-count").inner_text() == "12 papers found since 2024-12-16"
+    assert page.locator(".search-results li").count() == 10
+    assert set(page.locator(".search-results time").all_inner_texts()) <= {"2024-12-16", "2024-12-23"}
+    older = page.get_by_role("button", name="Search older weeks too")
+    assert older.is_visible()
+    older.click()
+    page.wait_for_function("() => document.querySelector('.search-count').textContent === '21 papers found'")
+    page.wait_for_selector("#search-panel[aria-busy=false]")
+    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert older.is_hidden()
+    assert page.evaluate("document.activeElement.className") == "search-result-title"
+    # The panel's results, all of them, are those of the whole index.
+    found = page.evaluate("window.digestgenSearch.run('transformer', 100)")
+    assert found["count"] == 21 and found["since"] == ""
+    assert watch_of(page).clean(), watch_of(page)
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "platypus"), ("ko", "오리너구리"), ("en", "zzqqxx")])
+def test_a_rare_word_searches_older_weeks_until_it_is_found(
+    open_page: Callable[..., Page], tiered: tuple[ServedSite, list[str]], lang: str, query: str
+) -> None:
+    """Less than a page of results in the newest weeks: the next older shard is searched, and so
+    on to the oldest; the count is then of the whole index and says no week."""
+    site, log = tiered
+    page = open_page(site)
+    log.clear()
+    links = search(page, site, lang, query)
+    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    count = page.locator(".search-count").inner_text()
+    if query == "zzqqxx":
+        assert count == "No papers found." and not links
+    else:
+        assert count in ("1 paper found", "검색 결과 1건")
+        assert [link.split("?")[0] for link in links] == [site.url(f"{lang}/papers/paper-number-999/")]
+    assert page.get_by_role("button", name=re.compile("older|이전")).is_hidden()
+    assert watch_of(page).clean(), watch_of(page)
+
+
+def test_a_syllable_being_composed_does_not_send_the_search_to_older_weeks(
+    open_page: Callable[..., Page], tiered: tuple[ServedSite, list[str]]
+) -> None:
+    """A Korean input method reports each keystroke of a syllable as it is composed (`오리너ㄱ`):
+    such a query, which finds nothing yet, is searched in the weeks already loaded and says so,
+    instead of downloading every older year; when the composition ends, the search widens as usual."""
+    site, log = tiered
+    page = open_page(site)
+    page.goto(site.url("ko/"))
+    page.wait_for_function("() => window.digestgenSearch")
+    log.clear()
+    page.evaluate(
+        """() => { const box = document.getElementById('site-search-input'); box.value = '오리너ㄱ';
+                   box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true })); }"""
+    )
+    page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
+    assert page.locator(".search-count").inner_text() == "2024-12-16 이후에는 찾는 논문이 없습니다."
+    assert searched_shards(site, log) == ["2024-12-16"]
+    assert page.get_by_role("button", name="이전 주도 검색").is_visible()
+    page.evaluate(
+        """() => { const box = document.getElementById('site-search-input'); box.value = '오리너구리';
+                   box.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '리' })); }"""
+    )
+    page.wait_for_function("() => document.querySelector('.search-count').textContent === '검색 결과 1건'")
+    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert watch_of(page).clean(), watch_of(page)
