@@ -44,6 +44,13 @@ class _SafeLinks(MarkdownIt):
         return _safe_link(url)
 
 
+_PARSED: dict[str, _Rendered] = {}
+"""Each text parsed once per process: one text is shown on several pages and its words are
+wanted too, and ``serve``'s rebuilds (and the feeds, which show the newest twenty issues again)
+find the texts they parsed before. Shared by every Markdown, which are all configured alike; a
+text's result depends on the text alone (its warnings are kept with it)."""
+
+
 class Markdown:
     """Renders editors' Markdown: raw HTML off, images off (no third-party requests), http(s) links
     only; math, emoji and Hangul-friendly emphasis on."""
@@ -72,8 +79,7 @@ class Markdown:
         md.core.ruler.before("text_join", "emoji", _emoji)
         md.core.ruler.push("source_lines", _source_lines)
         self._md = md
-        self._done: dict[str, _Rendered] = {}
-        """Each text parsed once (one text is shown on several pages, and its words are wanted too)."""
+        self._done = _PARSED
 
     def _rendered(self, text: str) -> _Rendered:
         """The HTML, warnings and words of ``text``, from one parse: parsing is ~90 % of the cost
