@@ -126,7 +126,8 @@ def test_progress_on_a_terminal(project: Project) -> None:
     lines = [line.rsplit("\r\x1b[K", 1)[-1] for line in shown.replace("\r\n", "\n").split("\n")]
     assert lines[0] == f"Building {project.root.resolve()} (site.yaml) …"
     stages = [re.sub(r"\s+\d+\.\d\d s$", "", line).strip() for line in lines[1:5]]
-    assert stages == ["loaded 1 issue", "rendered 30 files", "search index: 2 pages", "wrote 39 files"], shown
+    # 30 pages, feeds and assets, and 4 social cards (the issue's and the site's, in each edition)
+    assert stages == ["loaded 1 issue", "rendered 34 files", "search index: 2 pages", "wrote 43 files"], shown
     assert all(re.search(r"\d+\.\d\d s$", line) for line in lines[1:5])
     assert lines[5].startswith("built 1 issue, 1 paper: ")
 

@@ -255,7 +255,8 @@ def test_every_page_has_one_canonical_and_sharing_metadata(site: Path) -> None:
         assert meta["og:title"] and meta["og:description"] == meta["description"]
         assert meta["og:locale"] == {"ko": "ko_KR", "en": "en_US"}[lang]
         assert meta["og:locale:alternate"] == {"ko": "en_US", "en": "ko_KR"}[lang]
-        assert meta["twitter:card"] == "summary" and meta["twitter:title"] and meta["twitter:description"]
+        assert meta["twitter:card"] == "summary_large_image" and meta["twitter:title"] and meta["twitter:description"]
+        assert meta["og:image"].startswith(BASE + "social/") and meta["og:image:alt"]  # tests/test_cards.py
 
 
 def test_paper_description_is_the_start_of_its_summary(site: Path) -> None:

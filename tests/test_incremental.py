@@ -202,6 +202,8 @@ def test_deleted_issue_removes_its_pages(project: Project, tmp_path: Path) -> No
         "en/issues/2023-11-20/index.html",
         "ko/papers/paper-number-2/index.html",
         "en/papers/paper-number-2/index.html",
+        "social/ko/2023-11-20.png",  # its social cards
+        "social/en/2023-11-20.png",
     }
     assert not (project.output / "ko" / "issues" / "2023-11-20").exists()
     assert_same_as_clean(project, tmp_path, "delete")

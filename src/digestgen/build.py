@@ -43,6 +43,8 @@ class BuildResult:
     """Files whose bytes changed and were written (or all, when the site was written afresh)."""
     removed: int = 0
     """Files of the previous build that are no longer part of the site."""
+    cards: int = 0
+    """Social cards made this time (part of ``rendered``): only those whose text changed."""
 
 
 def build(
@@ -93,6 +95,7 @@ def _build(
     # Only now the stages' modules: rendering's libraries take longer to import than a build that
     # finds nothing changed takes in all (docs/performance.md).
     from .stages import keep_state, load, plan, render, search_index, write
+    from .urls import CARDS_DIR
 
     last = with_detail(last)
     loaded = load(config, last)
@@ -122,6 +125,7 @@ def _build(
         rendered=len(rendered.files) + len(index.changed) + len(written.index.files),
         written=made,
         removed=written.removed,
+        cards=sum(1 for path in rendered.files if path.startswith(CARDS_DIR)),
     )
 
 

@@ -177,6 +177,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
         "lxml",
         "pagefind",
         "pagefind_bin",
+        "pillow",  # draws the social cards (and FreeType inside it)
     ):
         try:
             found.append((name, importlib.metadata.version(name)))
@@ -428,6 +429,8 @@ def read_last_build(config: SiteConfig, cache: bool | Session) -> LastBuild:
         remove_cache(store)
     settings = Digester()(config, str(Path.cwd()))  # messages show paths relative to the working directory
     roots = [config.content_dir, config.templates_dir, config.static_dir, *filter(None, [config.config_path])]
+    if config.social.cards:  # the cards' font: a change (or its loss) makes every card and page again
+        roots.append(config.social.font)
     inputs = stat_inputs(tree_files(*roots), state.inputs, state.saved_ns)
     # The output folder is trusted to be what the last build wrote as long as its marker file is
     # the one that build left (files edited there by hand are not looked for: see docs/architecture.md).

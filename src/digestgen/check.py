@@ -49,7 +49,9 @@ def check(config: SiteConfig) -> CheckResult:
     """Everything ``build`` would report, plus content warnings; nothing is written."""
     try:
         content = load_content(config.content_dir)
-        rendered = list(render_site(config, content).warnings)  # drafts too: they will be published one day
+        rendered = list(
+            render_site(config, content, cards=False).warnings
+        )  # drafts too: they will be published one day
     except DigestError as exc:
         return CheckResult(errors=tuple(exc.problems), warnings=())
     warnings = [

@@ -30,6 +30,7 @@ _KEYS = (
     "static_dir",
     "output_dir",
     "translate",
+    "social",
 )
 _TRANSLATE_KEYS = (
     "model",
@@ -67,6 +68,20 @@ class TranslateSettings:
     """Terms kept in English or translated one fixed way (YAML ``term: translation``)."""
 
 
+BUNDLED_FONT = Path(__file__).parent / "fonts" / "NanumSquareB.ttf"
+"""The social cards' font (OFL; every Hangul syllable and Latin: fonts/README.md)."""
+
+
+@dataclass(frozen=True)
+class SocialSettings:
+    """``social:`` in site.yaml: the pictures link previews show (cards.py, docs/output.md)."""
+
+    cards: bool = True
+    """Make a card per issue and edition, and one per edition for every other page (``og:image``)."""
+    font: Path = BUNDLED_FONT
+    """The font cards are drawn with; it needs every character the titles use (others are left out)."""
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything about the site that isn't a week's content."""
@@ -97,6 +112,7 @@ class SiteConfig:
     """Build issues marked ``draft: true`` too (``--drafts``, ``serve``); never read from site.yaml.
     Part of the configuration, so anything keyed on the configuration (caches) sees it."""
     translate: TranslateSettings = TranslateSettings()
+    social: SocialSettings = SocialSettings()
     origin: Origin | None = None
     """Where the settings were written (lines of ``notice.ko`` etc.), for warnings about them."""
 
@@ -163,6 +179,7 @@ def load_config(path: Path) -> SiteConfig:
         output_dir=folder("output_dir", "_site"),
         config_path=path.resolve(),
         translate=_translate(r, root),
+        social=_social(r, root),
         origin=Origin(
             shown,
             1,
@@ -182,6 +199,24 @@ def _author(r: Reader) -> Bilingual:
         return Bilingual(both.ko or both.en, both.en or both.ko)
     name = r.text(("author",)).strip()
     return Bilingual(name, name)
+
+
+def _social(r: Reader, root: Path) -> SocialSettings:
+    """``social: false`` turns cards off; ``social: {cards: false}`` too; ``social: {font: FILE}``
+    draws them with another font (relative to site.yaml's folder)."""
+    value = r.get(("social",))
+    if isinstance(value, bool):
+        return SocialSettings(cards=value)
+    if not r.has(("social",)):
+        return SocialSettings()
+    if not isinstance(value, dict):
+        r.error(("social",), "must be true, false or a mapping with 'cards' and 'font'")
+        return SocialSettings()
+    if not r.mapping(("social",), ("cards", "font")):
+        return SocialSettings()
+    font = r.text(("social", "font")).strip()
+    cards = r.boolean(("social", "cards")) if r.has(("social", "cards")) else True
+    return SocialSettings(cards=cards, font=(root / font).resolve() if font else BUNDLED_FONT)
 
 
 def _translate(r: Reader, root: Path) -> TranslateSettings:

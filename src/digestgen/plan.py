@@ -20,7 +20,7 @@ from .render import Renderer, load_assets
 from .search import INDEX_DIR, INDEXED_LANG
 from .tags import Tag, tag_slug
 from .templates import PageId, page_ids
-from .urls import Urls, check_unique_paths, paths_clash
+from .urls import CARDS_DIR, Urls, check_unique_paths, paths_clash
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,11 @@ def plan_site(
     def fragment(head: IssueHead) -> bytes:
         return papers_json_fragment(renderer, full(head))
 
-    jobs = (*renderer.site_jobs(catalog, tags), *exports(renderer, catalog, tags, full, fragment))
+    jobs = (
+        *renderer.site_jobs(catalog, tags),
+        *exports(renderer, catalog, tags, full, fragment),
+        *renderer.cards.jobs(catalog),
+    )
     groups = tuple(renderer.groups(catalog))
     group_paths = {group.name: tuple(renderer.group_paths(group)) for group in groups}
     paths = [str(job.path) for job in jobs]
@@ -151,12 +155,14 @@ class Site:
     warnings: tuple[Problem, ...]
 
 
-def render_site(config: SiteConfig, content: Content) -> Site:
-    """Every file of ``content``'s site, made in memory (nothing written): what ``check`` renders."""
+def render_site(config: SiteConfig, content: Content, *, cards: bool = True) -> Site:
+    """Every file of ``content``'s site, made in memory (nothing written): what ``check`` renders.
+    ``cards=False`` plans the social cards (their paths, their font's warning) but draws none:
+    a picture holds nothing to check, and drawing them was a tenth of ``check``'s time."""
     catalog = content.catalog(tag_slug)
     issues = {head.key: issue for head, issue in zip(catalog.issues, content.issues, strict=True)}
     plan = plan_site(config, catalog, lambda head: issues[head.key])
-    jobs = list(plan.jobs)
+    jobs = [job for job in plan.jobs if cards or not str(job.path).startswith(CARDS_DIR)]
     for group in plan.groups:
         jobs += plan.renderer.group_jobs(group, issues[group.head.key])
     files = tuple(Output(job.path, job.make(), job.owner) for job in jobs)

@@ -16,6 +16,7 @@ import jinja2.runtime
 from markupsafe import Markup
 
 from . import archive
+from .cards import CardImage, SocialCards
 from .config import SiteConfig
 from .editorfiles import folder_files
 from .errors import DigestError, Problem, Where, display_path
@@ -79,6 +80,8 @@ class PageMeta:
     search_meta: tuple[tuple[str, str], ...] = ()
     """What a search result shows of the page (Pagefind metadata): ``title`` (Korean), ``en``
     (the English title, for readers of the English edition) and ``week``."""
+    image: CardImage | None = None
+    """The social card link previews show (``og:image``); None when cards are off."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ class Renderer:
         self.assets = assets
         self.warnings: list[Problem] = []
         """Problems worth telling the editor that do not stop the build (filled while rendering)."""
+        self.cards = SocialCards(config, self.urls)
+        if self.cards.problem is not None:
+            self.warnings.append(self.cards.problem)
         self.views = ViewMaker(
             self.urls,
             Markdown(),
@@ -240,6 +246,7 @@ class Renderer:
         jobs = []
         for lang in LANGS:
             view = self.views.issue(lang, issue, group.newer, group.older)
+            card = self.cards.issue_image(lang, issue.key, issue.title.get(lang))  # its papers' pages show it too
             if group.part == "issue":
                 jobs.append(
                     self._page(
@@ -252,6 +259,7 @@ class Renderer:
                         issue.origin.path,
                         description=self.views.issue_description(lang, issue),
                         search_meta=(("title", view.title), ("en", issue.title.get("en")), ("week", issue.key)),
+                        image=card,
                         issue=view,
                     )
                 )
@@ -268,6 +276,7 @@ class Renderer:
                         issue.origin.path,
                         description=paper.description,
                         search_meta=_paper_meta(paper, issue.key),
+                        image=card,
                         paper=paper,
                         issue=view,
                         search_terms=self.views.search_terms(source) if lang == INDEXED_LANG else "",
@@ -343,6 +352,7 @@ class Renderer:
         lazy: Callable[[], dict[str, object]] | None = None,
         search_meta: tuple[tuple[str, str], ...] = (),
         at: Where | None = None,
+        image: CardImage | None = None,
         **context: object,
     ) -> Job:
         """A page of ``template``. Its fingerprint holds ``context``; or, for list pages whose views
@@ -363,6 +373,7 @@ class Renderer:
             feeds=self.feed_links(lang),
             indexed=kind in INDEXED_KINDS and lang == INDEXED_LANG,
             search_meta=search_meta if lang == INDEXED_LANG else (),
+            image=image or self.cards.site_image(lang),  # the edition's card, for pages without their own
         )
         # PageMeta holds only strings and tuples of small dataclasses of strings, so its repr is an
         # exact and much cheaper fingerprint than walking it.

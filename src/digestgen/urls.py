@@ -12,6 +12,8 @@ from urllib.parse import quote, unquote, urlsplit
 from .errors import DigestError, Where
 from .model import Lang
 
+CARDS_DIR = "social/"
+"""The social cards' folder in the output (cards.py)."""
 _SAFE = re.compile(r"[A-Za-z0-9._~-]*")
 """Characters quote() leaves alone; most parts (ids, dates) need no quoting at all."""
 
@@ -39,6 +41,8 @@ class Urls:
     /sitemap.xml, /robots.txt  for search engines
     /papers.json               every paper as data
     /pagefind/                 the search index (written by Pagefind)
+    /social/<lang>.png         the edition's social card (og:image of pages without their own)
+    /social/<lang>/<week>.png  an issue's social card (its pages' og:image, its papers' too)
     """
 
     base_url: str
@@ -119,6 +123,14 @@ class Urls:
     def search_bundle(self) -> str:
         """Pagefind's folder (pagefind.js and the index), written after the pages."""
         return self._path("pagefind")
+
+    def site_card(self, lang: Lang) -> str:
+        """The edition's social card (cards.py)."""
+        return self._path(CARDS_DIR.rstrip("/"), f"{lang}.png", trailing=False)
+
+    def issue_card(self, lang: Lang, week: str) -> str:
+        """An issue's social card in one edition (cards.py)."""
+        return self._path(CARDS_DIR.rstrip("/"), lang, f"{week}.png", trailing=False)
 
     def static(self, name: str, version: str = "") -> str:
         """An asset; ``version`` (a content hash) makes browsers fetch it again when it changes."""
