@@ -8,17 +8,20 @@ from datetime import date
 from digestgen.search import manifest, plan_shards, shard_of
 
 
-def test_shards_are_the_newest_month_the_rest_of_its_year_and_a_shard_per_earlier_year() -> None:
+def test_shards_are_the_newest_month_half_years_back_two_years_then_a_shard_per_year() -> None:
     newest = date(2024, 12, 23)
     assert shard_of(date(2024, 12, 2), newest) == "2024-12"
     assert shard_of(newest, newest) == "2024-12"
-    assert shard_of(date(2024, 11, 25), newest) == "2024"
-    assert shard_of(date(2024, 1, 1), newest) == "2024"
-    assert shard_of(date(2023, 12, 25), newest) == "2023"
-    assert shard_of(date(2022, 12, 26), newest) == "2022"
+    assert shard_of(date(2024, 11, 25), newest) == "2024-h2"
+    assert shard_of(date(2024, 7, 1), newest) == "2024-h2"
+    assert shard_of(date(2024, 6, 24), newest) == "2024-h1"
+    assert shard_of(date(2023, 12, 25), newest) == "2023-h2"
+    assert shard_of(date(2022, 12, 26), newest) == "2022-h2"  # two years back: half a year
+    assert shard_of(date(2022, 1, 3), newest) == "2022-h1"
+    assert shard_of(date(2021, 12, 27), newest) == "2021"
     assert shard_of(date(2003, 1, 6), newest) == "2003"  # twenty years back: still a year of its own
-    # a new year: the last year's month joins the rest of its year; older shards stay as they are
-    assert shard_of(date(2024, 12, 23), date(2025, 1, 6)) == "2024"
+    # a new year: the last year's month joins its half-year; the oldest year of the three is one shard
+    assert shard_of(date(2024, 12, 23), date(2025, 1, 6)) == "2024-h2"
     assert shard_of(date(2022, 12, 26), date(2025, 1, 6)) == "2022"
 
 
@@ -35,7 +38,7 @@ def test_plan_lists_shards_newest_first_and_renames_only_the_shard_that_changed(
         "ko/papers/d/index.html": date(2023, 5, 1),
     }
     before = plan_shards(pages(weeks))
-    assert [s.name for s in before] == ["2024-12", "2024", "2023", "2019"]
+    assert [s.name for s in before] == ["2024-12", "2024-h1", "2023-h1", "2019"]
     assert before[0].pages == ("ko/issues/2024-12-23/index.html", "ko/papers/a/index.html")
     assert plan_shards(pages(dict(reversed(weeks.items())))) == before  # order of input does not matter
     after = plan_shards(pages(weeks, changed="ko/papers/b/index.html"))

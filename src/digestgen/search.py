@@ -111,12 +111,15 @@ UNUSED = frozenset(
 
 def shard_of(week: date, newest: date) -> str:
     """The shard of a week's pages, given the newest week: the newest week's month (so a new or
-    edited week re-indexes at most five weeks), the rest of the newest year, and a shard for each
-    earlier year (so an edit anywhere re-indexes one year at most, and a full build runs Pagefind
-    on pieces of the same size, side by side: one shard of every older year took one Pagefind
-    process 54 s and 4 GB at N = 1,040). docs/search.md has the measurements behind the choice."""
+    edited week re-indexes at most five weeks); half-years from there back to the start of the
+    year two years before (where editors still correct, an edit re-indexes ≤ 26 weeks); a year
+    each before that (an edit anywhere re-indexes one year at most, and a full build runs
+    Pagefind on pieces of about the same size, side by side: one shard of every older year took
+    one Pagefind process 54 s and 4 GB at N = 1,040). docs/search.md has the measurements."""
     if (week.year, week.month) == (newest.year, newest.month):
         return f"{week.year}-{week.month:02d}"
+    if week.year >= newest.year - 2:
+        return f"{week.year}-h{1 if week.month <= 6 else 2}"
     return str(week.year)
 
 
