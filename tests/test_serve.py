@@ -278,7 +278,10 @@ def test_the_command_serves_until_ctrl_c(project: Project, fetch: bool) -> None:
         )
     out, err = Lines(proc.stdout), Lines(proc.stderr)
     try:
-        url = out.wait_for("serving ").split()[1]
+        try:
+            url = out.wait_for("serving ").split()[1]
+        except AssertionError as exc:  # seen once in a full run: say what the command had printed
+            raise AssertionError(f"{exc}; stdout: {out.text()!r}; stderr: {err.text()!r}") from None
         assert url.startswith("http://127.0.0.1:") and url.endswith("/digest/")
         if fetch:
             with urllib.request.urlopen(url + "en/", timeout=30) as res:
