@@ -13,6 +13,8 @@ import shutil
 import socket
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +22,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from helpers import REPO
+from digestgen.build import build
+from helpers import REPO, Project
 
 if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
     from playwright.sync_api import Page, Request
@@ -105,6 +108,20 @@ def serve(folder: Path, port: int, log: list[str] | None = None) -> ThreadingHTT
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+@contextmanager
+def served_project(project: Project, log: list[str] | None = None) -> Iterator[ServedSite]:
+    """``project`` built for a localhost origin under SUBPATH, and served while the block runs
+    (with ``log``, as ``serve`` keeps it)."""
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    build(project.config().override(base_url=origin + SUBPATH))
+    server = serve(project.output, port, log)
+    try:
+        yield ServedSite(project.output, origin)
+    finally:
+        server.shutdown()
 
 
 @dataclass

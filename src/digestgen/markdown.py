@@ -79,19 +79,18 @@ class Markdown:
         md.core.ruler.before("text_join", "emoji", _emoji)
         md.core.ruler.push("source_lines", _source_lines)
         self._md = md
-        self._done = _PARSED
 
     def _rendered(self, text: str) -> _Rendered:
         """The HTML, warnings and words of ``text``, from one parse: parsing is ~90 % of the cost
         (rendering the tokens is the rest), and the words are read off the same tokens."""
-        done = self._done.get(text)
+        done = _PARSED.get(text)
         if done is None:
             notes: list[tuple[int, str]] = []
             env = {"warn": lambda line, message: notes.append((line, message))}
             tokens = self._md.parse(text, env)
             words = _words(tokens)
             html = Markup(self._md.renderer.render(tokens, self._md.options, env))
-            done = self._done[text] = _Rendered(html, tuple(notes), words)
+            done = _PARSED[text] = _Rendered(html, tuple(notes), words)
         return done
 
     def block(self, text: str, warn: Warn | None = None) -> Markup:

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsing import CHROMIUM_FLAGS, SUBPATH, ServedSite, chromium_path, free_port, require_or_skip, serve, watch
+from browsing import (
+    CHROMIUM_FLAGS,
+    SUBPATH,
+    ServedSite,
+    chromium_path,
+    free_port,
+    require_or_skip,
+    serve,
+    served_project,
+    watch,
+)
 from digestgen.build import build
 from digestgen.config import load_config
 from helpers import REPO, Project, add_sample_issues
@@ -33,12 +43,8 @@ def served_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSi
     """A small made-up site with what the real content lacks (see helpers.add_sample_issues)."""
     project = Project(tmp_path_factory.mktemp("sample"))
     add_sample_issues(project)
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    build(project.config().override(base_url=origin + SUBPATH))
-    server = serve(project.output, port)
-    yield ServedSite(project.output, origin)
-    server.shutdown()
+    with served_project(project) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

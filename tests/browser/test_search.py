@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from browsing import SUBPATH, ServedSite, free_port, save_screenshot, serve, watch_of
-from digestgen.build import build
+from browsing import SUBPATH, ServedSite, save_screenshot, served_project, watch_of
 from helpers import Project, paper
 
 if TYPE_CHECKING:  # playwright is imported when a browser test runs (it may be missing: the tests then skip)
@@ -266,12 +265,8 @@ def many_papers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
             for i in range(12)
         ]
         project.add_issue(week, papers=papers)
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    build(project.config().override(base_url=origin + SUBPATH))
-    server = serve(project.output, port)
-    yield ServedSite(project.output, origin)
-    server.shutdown()
+    with served_project(project) as site:
+        yield site
 
 
 def test_ten_results_then_more(page: Page, many_papers: ServedSite) -> None:
@@ -311,12 +306,9 @@ def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedSit
         if week == "2019-03-04":
             papers.append(paper(999, summary={"ko": "오리너구리 이야기", "en": "About the platypus"}))
         project.add_issue(week, papers=papers)
-    port, log = free_port(), list[str]()
-    origin = f"http://127.0.0.1:{port}"
-    build(project.config().override(base_url=origin + SUBPATH))
-    server = serve(project.output, port, log)
-    yield ServedSite(project.output, origin), log
-    server.shutdown()
+    log = list[str]()
+    with served_project(project, log) as site:
+        yield site, log
 
 
 def searched_shards(site: ServedSite, log: list[str]) -> list[str]:
