@@ -392,3 +392,20 @@ def test_search_index_can_follow_in_a_second_build(project: Project, tmp_path: P
     assert indexed.search_seconds > 0 and indexed.rendered == len(list((project.output / "pagefind").rglob("*.*")))
     assert_same_as_clean(project, tmp_path, "search in a second build")
     assert build(project.config()).rendered == 0
+
+
+def test_a_build_whose_cache_was_never_saved_does_not_mislead_the_next(project: Project, tmp_path: Path) -> None:
+    """A session (or a build killed before it saved its cache) that updated the site in place
+    leaves the saved cache describing an older site: the next build must not trust it."""
+    from digestgen.cache import Session
+
+    for n in range(3):
+        project.add_issue(week(n), papers=[paper(10 * n + i) for i in range(2)])
+    build(project.config())
+    session = Session()
+    build(project.config(), cache=session)
+    project.add_issue(week(2), papers=[paper(20, title={"ko": "바뀐 제목", "en": "Changed title"}), paper(21)])
+    build(project.config(), cache=session)  # a new shard of the search index; the saved cache knows the old one
+    project.add_issue(week(2), papers=[paper(20, summary={"ko": "요약", "en": "Summary"}), paper(21)])
+    build(project.config())
+    assert_same_as_clean(project, tmp_path, "unsaved session")

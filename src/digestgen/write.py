@@ -152,6 +152,12 @@ def update_site(changed: Mapping[str, bytes], removed: Iterable[str], output: Pa
         shutil.rmtree(staging, ignore_errors=True)  # the old site stays
         raise
     try:
+        # A new marker (a new inode) before anything moves: a build cache that does not see this
+        # update through (a build killed before saving its cache, a session never saved) no longer
+        # matches the folder, and the next build starts over instead of trusting changed files.
+        fresh = staging / (MARKER + ".fresh")
+        fresh.write_text(MARKER_TEXT)
+        fresh.replace(output / MARKER)
         for name in sorted({*changed, *added}):
             target = _file(output, name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -163,9 +169,6 @@ def update_site(changed: Mapping[str, bytes], removed: Iterable[str], output: Pa
                 if folder == output or not folder.is_relative_to(output) or any(folder.iterdir()):
                     break
                 folder.rmdir()
-        marker = output / MARKER
-        if not marker.exists():
-            marker.write_text(MARKER_TEXT)
     except OSError as exc:
         raise DigestError(Problem(display_path(output), None, None, "", f"cannot write the site: {exc}")) from None
     finally:
