@@ -211,13 +211,12 @@ def feed_item_prints(plan: Plan, stale: Stale) -> dict[tuple[Lang, int], bytes]:
     made from: the issue's file, the site-wide names of its tags, the edition, the feeds' templates
     and the site-wide inputs (code, settings, UI strings)."""
     digest = Digester()
-    common = (stale.site, stale.templates[FEED_TEMPLATES])
-    heads = plan.catalog.issues[:FEED_ISSUES]
-    return {
-        (lang, i): digest(*common, head.path, head.digest, tag_names(plan.renderer, head), lang)
-        for lang in LANGS
-        for i, head in enumerate(heads)
-    }
+    common = digest(stale.site, stale.templates[FEED_TEMPLATES])
+    prints = {}
+    for i, head in enumerate(plan.catalog.issues[:FEED_ISSUES]):
+        issue = digest(common, head.path, head.digest, tag_names(plan.renderer, head))
+        prints.update({(lang, i): digest(issue, lang) for lang in LANGS})
+    return prints
 
 
 def _feed_tasks(plan: Plan, prints: Mapping[tuple[Lang, int], bytes], previous: FeedItems) -> dict[str, Task]:
