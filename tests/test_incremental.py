@@ -390,13 +390,44 @@ def test_search_index_can_follow_in_a_second_build(project: Project, tmp_path: P
     build(project.config())
     stamps = {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()}
     project.add_issue("2023-11-13", papers=[paper(1, title={"ko": "새 제목", "en": "New title"})])
+    programs = ("feed.xml", "atom.xml", "feed.json", "ko/feed.xml", "en/atom.xml", "papers.json")
+    feeds = {name: project.read(name) for name in programs}
     pages = build(project.config(), search=False)
     assert pages.search_seconds == 0 and pages.written > 0
+    assert "새 제목" in project.read("ko/")
     assert {p: p.stat().st_mtime_ns for p in (project.output / "pagefind").rglob("*") if p.is_file()} == stamps
+    # the files for programs follow with the index: the reader's pages come first
+    assert {name: project.read(name) for name in programs} == feeds
     indexed = build(project.config())
-    assert indexed.search_seconds > 0 and indexed.rendered == len(list((project.output / "pagefind").rglob("*.*")))
+    index_files = len(list((project.output / "pagefind").rglob("*.*")))
+    # seven feeds, papers.json and the sitemap (the paper's id comes from its new title)
+    assert indexed.search_seconds > 0 and indexed.rendered == index_files + 9
+    assert all("새 제목" in project.read(name) for name in programs)
     assert_same_as_clean(project, tmp_path, "search in a second build")
     assert build(project.config()).rendered == 0
+
+
+def test_a_pages_first_build_of_a_new_site_makes_everything(project: Project, tmp_path: Path) -> None:
+    """Only a site already written can wait for its feeds: a first build without search has them."""
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config(), search=False)
+    assert "Paper number 1" in project.read("feed.xml") and (project.output / "papers.json").is_file()
+    build(project.config())
+    assert_same_as_clean(project, tmp_path, "first build without search")
+
+
+def test_feeds_left_for_later_are_made_even_when_no_page_waits_for_the_index(project: Project, tmp_path: Path) -> None:
+    """A change only the feeds show (the editors' name) still reaches them in the build after."""
+    project.add_issue("2023-11-13", papers=[paper(1)])
+    build(project.config())
+    site = project.root / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace("Top ML Papers of the Week editors", "New editors")
+    assert "New editors" in text
+    site.write_text(text, encoding="utf-8")
+    build(project.config(), search=False)
+    build(project.config())
+    assert "New editors" in project.read("en/atom.xml")
+    assert_same_as_clean(project, tmp_path, "feeds left for later")
 
 
 def test_a_build_whose_cache_was_never_saved_does_not_mislead_the_next(project: Project, tmp_path: Path) -> None:
@@ -497,13 +528,15 @@ def test_a_session_keeps_feed_items_in_memory(
         project.add_issue(weekly(n), papers=[paper(n)])
     session = Session()
     build(project.config(), cache=session, processes=1)
-    project.add_issue(weekly(1), papers=[paper(1, summary={"ko": "새 요약", "en": "New summary"})])
-    feed_items_made.clear()
-    build(project.config(), cache=session, processes=1, search=False)  # as serve does: the pages first
-    assert sorted(feed_items_made) == [(weekly(1), "en"), (weekly(1), "ko")]
-    assert "New summary" in project.read("feed.json")
-    build(project.config(), cache=session)  # and the search index after
-    assert_same_as_clean(project, tmp_path, "session")
+    for word in ("New summary", "Newer summary"):
+        project.add_issue(weekly(1), papers=[paper(1, summary={"ko": "새 요약", "en": word})])
+        feed_items_made.clear()
+        build(project.config(), cache=session, processes=1, search=False)  # as serve does: the pages first,
+        assert feed_items_made == []  # the feeds wait
+        build(project.config(), cache=session, processes=1)  # and the search index and feeds after
+        assert sorted(feed_items_made) == [(weekly(1), "en"), (weekly(1), "ko")]
+        assert word in project.read("feed.json")
+        assert_same_as_clean(project, tmp_path / word, "session")
 
 
 def test_a_feed_item_taken_from_the_last_build_tells_its_warnings_again(project: Project) -> None:

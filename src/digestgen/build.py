@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import LastBuild, Session, find_stale, keep, read_last_build, with_detail
+from .cache import LastBuild, Session, find_stale, keep, put_off, read_last_build, with_detail
 from .config import SiteConfig
 from .errors import Problem
 from .progress import Progress, silent
@@ -62,8 +62,9 @@ def build(
     cache in memory instead of reading and writing its files each time. ``processes`` caps worker
     processes for rendering (default: one per CPU when there is enough to render). Drafts are
     validated like everything else, then left out unless ``config.drafts``. ``search=False``
-    leaves the search index as it was (``serve`` shows the new pages first, then indexes them
-    with a second build: the cache remembers that the index is behind). ``progress`` is told as
+    leaves the search index as it was, and in a site already written the files for programs
+    (feeds, sitemap, papers.json): ``serve`` shows the new pages first, then makes the rest with
+    a second build (the cache remembers that it is behind). ``progress`` is told as
     each stage ends (see progress.py)."""
     # Loading makes many objects that live as long as the build: the cycle collector's passes over
     # them cost up to a third of a rebuild and free nothing. So it is off while loading and
@@ -102,6 +103,8 @@ def _build(
     progress("loaded", len(loaded.heads))
     planned = plan(config, loaded, last)
     stale = find_stale(planned.jobs, planned.groups, planned.renderer.template_closure, config, last)
+    if not search:
+        stale = put_off(stale, last)
     gc.freeze()  # what was loaded and planned lives as long as the build (see ``build``)
     if collecting:
         gc.enable()

@@ -232,8 +232,9 @@ class CacheData:
     marker: tuple[int, int, int] | None = None
     """(inode, size, mtime) of the output folder's marker file: a site written by anything else
     (a clean build, a copy) has another, and then nothing of this cache is trusted."""
-    search_behind: bool = False
-    """The search index does not show the pages as they are (a build left it for later)."""
+    behind: bool = False
+    """A build left something for a build with search: the search index, or the files for
+    programs (``put_off``). The site's pages are up to date."""
     counts: Counts | None = None
     """Counts of the last build, reported again by a build that finds nothing changed."""
     warnings: tuple[Problem, ...] = ()
@@ -413,9 +414,7 @@ class LastBuild:
     def unchanged(self, search: bool) -> bool:
         """Nothing to do: no input changed since a build that left the site (and its index) complete."""
         same = {k: v.digest for k, v in self.inputs.items()} == {k: v.digest for k, v in self.state.inputs.items()}
-        return (
-            self.intact and self.state.settings == self.settings and same and not (search and self.state.search_behind)
-        )
+        return self.intact and self.state.settings == self.settings and same and not (search and self.state.behind)
 
 
 def read_last_build(config: SiteConfig, cache: bool | Session) -> LastBuild:
@@ -471,6 +470,8 @@ class Stale:
     """The site-wide inputs' fingerprint (``_site_inputs``)."""
     templates: Mapping[tuple[str, ...] | None, bytes]
     """The fingerprint of each set of templates some output uses (with what they pull in)."""
+    later: tuple[Job, ...] = ()
+    """Stale, and left for the next build (``put_off``)."""
 
 
 def find_stale(
@@ -499,6 +500,23 @@ def find_stale(
         closures=(prints.state, prints.found),
         site=site,
         templates=prints.prints,
+    )
+
+
+def put_off(stale: Stale, last: LastBuild) -> Stale:
+    """``stale`` without the files for programs (feeds, sitemap, papers.json), for a pages-first
+    build of a site already written: what a reader sees is made now, the rest by the next build
+    (which the cache tells it is due). Their fingerprints stay the last build's, so that build
+    finds them stale."""
+    later = tuple(job for job in stale.jobs if job.later)
+    if not (later and last.intact):
+        return stale
+    old = {str(job.path): last.detail.jobs.get(str(job.path), (b"",))[0] for job in later}
+    return dataclasses.replace(
+        stale,
+        jobs=tuple(job for job in stale.jobs if not job.later),
+        job_prints={**stale.job_prints, **old},
+        later=later,
     )
 
 

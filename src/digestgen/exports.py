@@ -64,7 +64,9 @@ def feeds(r: Renderer, catalog: Catalog, item: ItemOf) -> list[Job]:
         made.append((rss_url, ("rss", lang), partial(_edition_feed, rss, r, lang, rss_url, "rss", per_lang)))
         made.append((atom_url, ("atom", lang), partial(_edition_feed, atom, r, lang, atom_url, "atom", per_lang)))
     key = _feeds_key(r, catalog)
-    return [Job(u.output_path(url), "feeds", (*kind, key), make, FEED_TEMPLATES) for url, kind, make in made]
+    return [
+        Job(u.output_path(url), "feeds", (*kind, key), make, FEED_TEMPLATES, later=True) for url, kind, make in made
+    ]
 
 
 def _edition_feed(
@@ -154,7 +156,9 @@ def sitemap(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> Job:
         pages = sorted(sitemap_entries(r, catalog, tags), key=lambda entry: entry.canonical)
         return r.render_template("sitemap.xml", pages=pages).encode("utf-8")
 
-    return Job(r.urls.output_path(r.urls.sitemap()), "sitemap", ("sitemap", structure), make, ("sitemap.xml",))
+    return Job(
+        r.urls.output_path(r.urls.sitemap()), "sitemap", ("sitemap", structure), make, ("sitemap.xml",), later=True
+    )
 
 
 def sitemap_entries(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...]) -> list[SitemapEntry]:
@@ -192,7 +196,7 @@ def papers_json(r: Renderer, catalog: Catalog, fragment: Fragment) -> Job:
         parts = [fragment(head) for head in reversed(catalog.issues)]
         return papers_json_file(r.urls.absolute(r.urls.landing()), [p for p in parts if p])
 
-    return Job(r.urls.output_path(r.urls.papers_json()), "papers.json", key, make, ())
+    return Job(r.urls.output_path(r.urls.papers_json()), "papers.json", key, make, (), later=True)
 
 
 def papers_json_fragment(r: Renderer, issue: Issue) -> bytes:

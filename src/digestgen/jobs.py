@@ -45,6 +45,9 @@ class Job:
     """A page for the search index."""
     at: Where | None = None
     """The content that decided ``path`` (a tag), for messages about clashes; else ``owner``."""
+    later: bool = False
+    """A file for programs, not readers (feeds, sitemap, papers.json): a pages-first build
+    (``serve``) leaves it, as it leaves the search index, to the build that follows."""
 
 
 @dataclass(frozen=True)

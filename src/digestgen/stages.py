@@ -350,7 +350,7 @@ def keep_state(
         inputs=last.inputs,
         settings=last.settings,
         marker=marker_stamp(last.output / MARKER),
-        search_behind=index.plan.behind(written.index),
+        behind=index.plan.behind(written.index) or bool(stale.later),
         counts=counts,
         warnings=tuple(sorted(found, key=Problem.sort_key)),
         detail=detail,
