@@ -5,10 +5,11 @@ reports the search index's time on its own), to see what a rebuild costs and whe
     ../../../.env/bin/python ../../../rebuilds.py /tmp/out full none edit edit session profile
 
 Steps: ``full`` (clean build), ``none`` (no change), ``edit`` (a word added to one issue's
-summary, then a rebuild), ``session`` (three such edits built as ``serve`` does, cache in memory),
-``profile`` (an edit, profiled with cProfile: the 30 costliest functions by own time).
-``newest``, ``newest-session`` and ``newest-profile`` are ``edit``, ``session`` and ``profile``
-in the newest issue, which is in every feed.
+summary, then a rebuild), ``session`` (three such edits built as ``serve`` does, cache in
+memory: the pages first, "edit", then the rest, "then"), ``profile`` (an edit, profiled with
+cProfile: the 30 costliest functions by own time). ``newest``, ``newest-session`` and
+``newest-profile`` are ``edit``, ``session`` and ``profile`` in the newest issue, which is in
+every feed.
 Each step prints its wall time and the CPU time of this process. It edits the corpus: generate
 it again (corpus.py) for other measurements.
 """
@@ -70,6 +71,13 @@ def main() -> None:
                     result = build_module.build(config, cache=session, search=False)
                     print(
                         f"{named} edit: {time.perf_counter() - wall:.3f} s wall, "
+                        f"{time.process_time() - cpu:.3f} s CPU, {result.rendered} rendered",
+                        flush=True,
+                    )
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    result = build_module.build(config, cache=session)  # what serve's first build left
+                    print(
+                        f"{named} then: {time.perf_counter() - wall:.3f} s wall, "
                         f"{time.process_time() - cpu:.3f} s CPU, {result.rendered} rendered",
                         flush=True,
                     )
