@@ -255,7 +255,7 @@ class Detail:
     fragments: tuple[tuple[FragmentSource, int], ...] = ()
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
     feed_items: dict[bytes, tuple[FeedItem, tuple[Problem, ...]]] = field(default_factory=dict)
-    """The feeds' items (an issue in one edition) by fingerprint (stages.feed_item_print), with the
+    """The feeds' items (an issue in one edition) by fingerprint (stages.feed_item_prints), with the
     warnings raised while making each."""
     search: SearchState = field(default_factory=SearchState)
     """The search index's shards, and the digests of the pages they were made from."""

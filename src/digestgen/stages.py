@@ -139,9 +139,10 @@ class Rendered:
 def render(plan: Plan, stale: Stale, last: LastBuild, processes: int | None) -> Rendered:
     """Make every stale output, here or in worker processes (see workers.py)."""
     papers_json_path = plan.renderer.urls.output_path(plan.renderer.urls.papers_json())
-    item_prints = feed_item_prints(plan, stale)
+    feeds_due = any(job.owner == "feeds" for job in stale.jobs)  # else their items are not looked at
+    item_prints = feed_item_prints(plan, stale) if feeds_due else {}
     previous = last.detail.feed_items if last.intact else {}
-    feed_tasks = _feed_tasks(plan, item_prints, previous)
+    feed_tasks = _feed_tasks(plan, item_prints, previous) if feeds_due else {}
     tasks = [
         _papers_json_task(plan, job, last)
         if job.path == papers_json_path
