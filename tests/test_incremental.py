@@ -447,6 +447,25 @@ def test_a_build_whose_cache_was_never_saved_does_not_mislead_the_next(project: 
     assert_same_as_clean(project, tmp_path, "unsaved session")
 
 
+def test_library_versions_are_those_importlib_metadata_finds() -> None:
+    """The cache is thrown away when a library that shapes the output changes version; the
+    versions are read from the installed distributions' folder names, as importlib.metadata does."""
+    import importlib.metadata
+
+    from digestgen.cache import LIBRARIES, _library_versions
+
+    def installed(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return ""
+
+    versions = dict(_library_versions())
+    assert list(versions) == list(LIBRARIES)
+    assert versions == {name: installed(name) for name in LIBRARIES}
+    assert versions["jinja2"] and versions["pyyaml"]  # installed with digestgen: found, whatever their folders' case
+
+
 # --- feed items ------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
 import time
@@ -162,30 +163,44 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+LIBRARIES = (
+    "jinja2",
+    "markdown-it-py",
+    "linkify-it-py",
+    "mdit-py-plugins",
+    "markupsafe",
+    "feedgen",
+    "pyyaml",
+    "python-frontmatter",
+    "lxml",
+    "pagefind",
+    "pagefind_bin",
+    "pillow",  # draws the social cards (and FreeType inside it)
+)
+"""The libraries whose versions shape the output."""
+
+
 @functools.cache
 def _library_versions() -> tuple[tuple[str, str], ...]:
-    import importlib.metadata  # slow to import; a build that finds nothing changed may not need it
-
-    found = []
-    for name in (
-        "jinja2",
-        "markdown-it-py",
-        "linkify-it-py",
-        "mdit-py-plugins",
-        "markupsafe",
-        "feedgen",
-        "pyyaml",
-        "python-frontmatter",
-        "lxml",
-        "pagefind",
-        "pagefind_bin",
-        "pillow",  # draws the social cards (and FreeType inside it)
-    ):
+    """Each of LIBRARIES with its installed version ("" if missing), as importlib.metadata finds
+    it (the first on sys.path), but from the names of the ``*.dist-info`` folders: asking
+    importlib.metadata took 30 ms, a sixth of a build that finds nothing changed."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            found.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            found.append((name, ""))
-    return tuple(found)
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info"):
+                name, _, version = folder.removesuffix(".dist-info").partition("-")
+                found.setdefault(_normal(name), version)
+    return tuple((name, found.get(_normal(name), "")) for name in LIBRARIES)
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as packaging compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass
