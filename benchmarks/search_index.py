@@ -4,6 +4,7 @@ downloads, for the build's shards or other ways of cutting the index.
     python benchmarks/search_index.py SITE                  # the build's shards (search.shard_of)
     python benchmarks/search_index.py SITE --scheme one     # one index of everything
     python benchmarks/search_index.py SITE --scheme year    # a shard per year
+    python benchmarks/search_index.py SITE --no-pieces      # without the hidden Korean pieces
 
 SITE is a build's output folder (e.g. of a corpus from benchmarks/corpus.py). Each shard's pages
 are hard-linked into a folder of their own, as the build does, and indexed by Pagefind's binary,
@@ -30,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from digestgen.search import INDEXED_LANG, NOT_INDEXED, pagefind_command, shard_of
 
 WEEK = re.compile(rb'data-search-week="(\d{4}-\d\d-\d\d)"')
+PIECES = re.compile(rb'<div class="search-terms"[^>]*data-search-terms[^>]*>.*?</div>', re.S)
+"""The hidden two-syllable Korean pieces (search.py): ``--no-pieces`` measures what they cost."""
 
 
 def indexed_pages(site: Path) -> dict[Path, date]:
@@ -53,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=Path)
     parser.add_argument("--scheme", choices=["build", "one", "year"], default="build")
+    parser.add_argument("--no-pieces", action="store_true", help="index copies without the hidden Korean pieces")
     args = parser.parse_args()
     pages = indexed_pages(args.site)
     newest = max(pages.values())
@@ -68,7 +72,10 @@ def main() -> None:
             for page in members:
                 target = source / page.relative_to(args.site)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page, target)
+                if args.no_pieces:
+                    target.write_bytes(PIECES.sub(b"", page.read_bytes()))
+                else:
+                    os.link(page, target)
             command = [*pagefind_command(), "--site", str(source), "--output-path", str(output)]
             for selector in NOT_INDEXED:
                 command += ["--exclude-selectors", selector]
