@@ -6,15 +6,20 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
 from digestgen import workers
 from digestgen.build import BuildResult, build
-from digestgen.cache import cache_path
+from digestgen.cache import Session, cache_path, load_cache, load_detail
 from digestgen.errors import DigestError
+from digestgen.exports import FEED_ISSUES
+from digestgen.render import Renderer
+from digestgen.views import IssueView
 from helpers import Project, issue_text, paper, snapshot
 
 
@@ -459,3 +464,104 @@ def test_library_versions_are_those_importlib_metadata_finds() -> None:
     assert list(versions) == list(LIBRARIES)
     assert versions == {name: installed(name) for name in LIBRARIES}
     assert versions["jinja2"] and versions["pyyaml"]  # installed with digestgen: found, whatever their folders' case
+
+
+# --- feed items ------------------------------------------------------------------------------------
+
+
+def weekly(n: int) -> str:
+    return (date(2023, 1, 2) + timedelta(weeks=n)).isoformat()
+
+
+@pytest.fixture
+def feed_items_made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(week, edition) of each feed item rendered from now on (by builds that render here: processes=1)."""
+    made: list[tuple[str, str]] = []
+    render_template = Renderer.render_template
+
+    def counting(self: Renderer, template: str, **context: object) -> str:
+        if template == "feed_item.html":
+            view = context["issue"]
+            assert isinstance(view, IssueView)
+            made.append((view.key, str(context["lang"])))
+        return render_template(self, template, **context)
+
+    monkeypatch.setattr(Renderer, "render_template", counting)
+    return made
+
+
+def test_feed_items_are_made_again_only_when_what_they_show_changes(
+    project: Project, tmp_path: Path, feed_items_made: list[tuple[str, str]]
+) -> None:
+    # One issue more than the feeds show; "Vision" (the oldest issue's spelling, so the site's
+    # name of the tag) is also on an issue in the feeds, spelled "vision".
+    for n in range(FEED_ISSUES + 1):
+        tags = ["Vision"] if n == 0 else ["vision", "rag"] if n == 10 else [["rag", "llm"][n % 2]]
+        project.add_issue(weekly(n), papers=[paper(n, tags=tags)])
+
+    def rebuild(step: str) -> set[tuple[str, str]]:
+        feed_items_made.clear()
+        build(project.config(), processes=1)
+        made = set(feed_items_made)
+        assert len(made) == len(feed_items_made), f"{step}: an item made twice"  # the seven feeds share them
+        assert_same_as_clean(project, tmp_path / step.replace(" ", "-"), step)
+        return made
+
+    def both(n: int) -> set[tuple[str, str]]:
+        return {(weekly(n), "ko"), (weekly(n), "en")}
+
+    def entry(n: int) -> feedparser.FeedParserDict:
+        """Week n's entry in the English RSS feed."""
+        entries = feedparser.parse(project.read("en/feed.xml")).entries
+        return next(e for e in entries if e.id.endswith(f":en:issues:{weekly(n)}"))
+
+    assert len(rebuild("first build")) == 2 * FEED_ISSUES
+    project.add_issue(weekly(5), papers=[paper(5, tags=["llm"], summary={"ko": "새 요약", "en": "New summary"})])
+    assert rebuild("edit an issue in the feeds") == both(5)
+    assert "New summary" in entry(5).summary
+    project.add_issue(weekly(0), papers=[paper(0, tags=["Vision"], summary={"ko": "요약", "en": "Edited"})])
+    assert rebuild("edit the issue the feeds leave out") == set()
+    project.add_issue(weekly(0), papers=[paper(0, tags=["VISION"])])
+    assert rebuild("rename a tag") == both(10)  # its file is unchanged, the name it shows is not
+    assert [tag.term for tag in entry(10).tags] == ["VISION", "rag"]
+    project.add_issue(weekly(FEED_ISSUES + 1), papers=[paper(99)])
+    assert rebuild("add an issue") == both(FEED_ISSUES + 1)
+    store = cache_path(project.output)
+    kept = [item for item, _ in load_detail(store, load_cache(store)).feed_items.values()]
+    assert sorted(item.guid.rsplit(":", 1)[1] for item in kept) == sorted([weekly(n) for n in range(2, 22)] * 2)
+
+    for name, old, new in [
+        ("templates/feed_item.html", "<h3>", '<h3 class="edited">'),
+        ("templates/strings.yaml", "  summary: ", "  summary: 바뀐 "),
+        ("site.yaml", "Top ML Papers of the Week editors", "The editors"),
+    ]:
+        path = project.root / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert rebuild(f"edit {name}") == {item for n in range(2, 22) for item in both(n)}, name
+
+
+def test_a_session_keeps_feed_items_in_memory(
+    project: Project, tmp_path: Path, feed_items_made: list[tuple[str, str]]
+) -> None:
+    for n in range(3):
+        project.add_issue(weekly(n), papers=[paper(n)])
+    session = Session()
+    build(project.config(), cache=session, processes=1)
+    for word in ("New summary", "Newer summary"):
+        project.add_issue(weekly(1), papers=[paper(1, summary={"ko": "새 요약", "en": word})])
+        feed_items_made.clear()
+        build(project.config(), cache=session, processes=1, search=False)  # as serve does: the pages first,
+        assert feed_items_made == []  # the feeds wait
+        build(project.config(), cache=session, processes=1)  # and the search index and feeds after
+        assert sorted(feed_items_made) == [(weekly(1), "en"), (weekly(1), "ko")]
+        assert word in project.read("feed.json")
+        assert_same_as_clean(project, tmp_path / word, "session")
+
+
+def test_a_feed_item_taken_from_the_last_build_tells_its_warnings_again(project: Project) -> None:
+    project.add_issue(weekly(0), papers=[paper(0, summary={"ko": "$\\style{color:red}{x}$", "en": "ok"})])
+    project.add_issue(weekly(1), papers=[paper(1)])
+    first = build(project.config())
+    assert [w.field for w in first.warnings] == ["papers[0].summary.ko"]
+    project.add_issue(weekly(1), papers=[paper(1, summary={"ko": "새 요약", "en": "New summary"})])
+    assert build(project.config()).warnings == first.warnings  # its feeds were made again, its pages not

@@ -37,7 +37,9 @@ from .write import MARKER, marker_stamp
 if TYPE_CHECKING:
     import jinja2
 
-FORMAT = 3
+    from .feeds import FeedItem  # feedgen is slow to import; a build that finds nothing changed needs none of it
+
+FORMAT = 4
 """Bump when the cache's layout changes; older caches are then ignored."""
 _MAGIC = b"digestgen-cache\n"
 RACY_NS = 2_000_000_000
@@ -267,6 +269,9 @@ class Detail:
     """Every other file of the site → (fingerprint, warnings)."""
     fragments: tuple[tuple[FragmentSource, int], ...] = ()
     """papers.json's issue fragments, in file order: (what each was made from, its length)."""
+    feed_items: dict[bytes, tuple[FeedItem, tuple[Problem, ...]]] = field(default_factory=dict)
+    """The feeds' items (an issue in one edition) by fingerprint (stages.feed_item_prints), with the
+    warnings raised while making each."""
     search: SearchState = field(default_factory=SearchState)
     """The search index's shards, and the digests of the pages they were made from."""
     closures: tuple[bytes, Closures] | None = None
@@ -476,6 +481,10 @@ class Stale:
     """Of every group, by its name."""
     closures: tuple[bytes, Closures]
     """The templates' fingerprint and what each set of them uses, kept for the next build."""
+    site: bytes
+    """The site-wide inputs' fingerprint (``_site_inputs``)."""
+    templates: Mapping[tuple[str, ...] | None, bytes]
+    """The fingerprint of each set of templates some output uses (with what they pull in)."""
     later: tuple[Job, ...] = ()
     """Stale, and left for the next build (``put_off``)."""
 
@@ -504,6 +513,8 @@ def find_stale(
         job_prints=job_prints,
         group_prints=group_prints,
         closures=(prints.state, prints.found),
+        site=site,
+        templates=prints.prints,
     )
 
 

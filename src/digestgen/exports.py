@@ -20,20 +20,25 @@ PAPERS_JSON_VERSION = 1
 FEED_ISSUES = 20
 """Issues in each feed, newest first: more than any reader who checks in monthly needs, and a feed
 stays about a megabyte however long the archive grows (every issue in full: 60 MB at 20 years)."""
+FEED_TEMPLATES = ("feed_item.html",)
+"""What the feeds render (feedgen writes the rest)."""
 
 Full = Callable[[IssueHead], Issue]
 """The whole issue of a head (parsed now, or kept from an earlier build)."""
+ItemOf = Callable[[Lang, int], FeedItem]
+"""The feed item of the catalog's i-th issue (newest first) in one edition (the build may take it
+from the last build)."""
 
 
-def exports(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...], full: Full, fragment: Fragment) -> list[Job]:
+def exports(r: Renderer, catalog: Catalog, tags: tuple[Tag, ...], item: ItemOf, fragment: Fragment) -> list[Job]:
     """Every export of the site, planned."""
-    return [*feeds(r, catalog, full), sitemap(r, catalog, tags), robots(r), papers_json(r, catalog, fragment)]
+    return [*feeds(r, catalog, item), sitemap(r, catalog, tags), robots(r), papers_json(r, catalog, fragment)]
 
 
 # --- feeds ---------------------------------------------------------------------------------------
 
 
-def feeds(r: Renderer, catalog: Catalog, full: Full) -> list[Job]:
+def feeds(r: Renderer, catalog: Catalog, item: ItemOf) -> list[Job]:
     """RSS and Atom of the whole site and of each edition, and JSON Feed 1.1 of the whole site,
     each with the newest FEED_ISSUES issues in full. The whole site's items are both editions'
     (guids unchanged: ``{site id}:{lang}:issues:{week}``)."""
@@ -41,7 +46,7 @@ def feeds(r: Renderer, catalog: Catalog, full: Full) -> list[Job]:
 
     def per_lang(lang: Lang) -> list[FeedItem]:  # made on first use: a cached build may need no feed
         if lang not in items:
-            items[lang] = feed_items(r, catalog, full, lang)
+            items[lang] = [item(lang, i) for i in range(min(FEED_ISSUES, len(catalog.issues)))]
         return items[lang]
 
     def everything() -> list[FeedItem]:
@@ -60,8 +65,7 @@ def feeds(r: Renderer, catalog: Catalog, full: Full) -> list[Job]:
         made.append((atom_url, ("atom", lang), partial(_edition_feed, atom, r, lang, atom_url, "atom", per_lang)))
     key = _feeds_key(r, catalog)
     return [
-        Job(u.output_path(url), "feeds", (*kind, key), make, ("feed_item.html",), later=True)
-        for url, kind, make in made
+        Job(u.output_path(url), "feeds", (*kind, key), make, FEED_TEMPLATES, later=True) for url, kind, make in made
     ]
 
 
@@ -78,41 +82,39 @@ def _edition_feed(
 
 def _feeds_key(r: Renderer, catalog: Catalog) -> tuple[object, ...]:
     """An issue is a function of its file's bytes (digest) and the site-wide tag names it shows."""
-    shown = catalog.issues[: FEED_ISSUES + 1]
+    return tuple((head.key, head.title, head.digest, tag_names(r, head)) for head in catalog.issues[: FEED_ISSUES + 1])
+
+
+def tag_names(r: Renderer, head: IssueHead) -> tuple[tuple[str, str], ...]:
+    """(slug, site-wide name) of every tag the issue's papers carry."""
     names = r.views.tag_names
-    slugs = {tag_slug(t) for head in shown for paper in head.papers for t in paper.tags}
-    return (
-        tuple((head.key, head.title, head.digest) for head in shown),
-        tuple(sorted((slug, names.get(slug, "")) for slug in slugs)),
+    slugs = {tag_slug(t) for paper in head.papers for t in paper.tags}
+    return tuple(sorted((slug, names.get(slug, "")) for slug in slugs))
+
+
+def feed_item(r: Renderer, catalog: Catalog, full: Full, lang: Lang, i: int) -> FeedItem:
+    """The catalog's i-th issue in one edition, for feeds: made from the issue, its tags' site-wide
+    names (``tag_names``), the edition, ``feed_item.html``, the UI strings and the settings."""
+    issue = full(catalog.issues[i])
+    view = r.views.issue(
+        lang,
+        issue,
+        catalog.issues[i - 1] if i > 0 else None,
+        catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None,
     )
-
-
-def feed_items(r: Renderer, catalog: Catalog, full: Full, lang: Lang) -> list[FeedItem]:
-    items = []
-    for i, head in enumerate(catalog.issues[:FEED_ISSUES]):
-        issue = full(head)
-        view = r.views.issue(
-            lang,
-            issue,
-            catalog.issues[i - 1] if i > 0 else None,
-            catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None,
-        )
-        html = r.render_template("feed_item.html", lang=lang, issue=view, t=r.strings[lang])
-        # Markdown may link within the page (#…); feed readers need the full address.
-        html = math_fallback(html.replace('href="#', f'href="{r.urls.absolute(view.url)}#'))
-        items.append(
-            FeedItem(
-                guid=issue_guid(r.config, issue, lang),
-                title=view.title,
-                url=r.urls.absolute(view.url),
-                date=entry_datetime(issue, r.config.timezone, lang, r.config.default_language),
-                html=html,
-                lang=lang,
-                tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags)),
-                author=r.config.author.get(lang),
-            )
-        )
-    return items
+    html = r.render_template("feed_item.html", lang=lang, issue=view, t=r.strings[lang])
+    # Markdown may link within the page (#…); feed readers need the full address.
+    html = math_fallback(html.replace('href="#', f'href="{r.urls.absolute(view.url)}#'))
+    return FeedItem(
+        guid=issue_guid(r.config, issue, lang),
+        title=view.title,
+        url=r.urls.absolute(view.url),
+        date=entry_datetime(issue, r.config.timezone, lang, r.config.default_language),
+        html=html,
+        lang=lang,
+        tags=tuple(dict.fromkeys(tag.name for paper in view.papers for tag in paper.tags)),
+        author=r.config.author.get(lang),
+    )
 
 
 def feed_info(r: Renderer, lang: Lang | None, self_url: str, kind: str) -> FeedInfo:

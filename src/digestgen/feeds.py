@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -85,7 +86,31 @@ def _newest_first(items: list[FeedItem]) -> list[FeedItem]:
     return sorted(items, key=lambda item: item.date, reverse=True)
 
 
-def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGenerator:
+_ENTRIES: dict[FeedInfo, dict[FeedItem, bytes]] = {}
+"""Each feed's entries as this process last wrote them. Writing entries is most of a feed's time,
+and ``serve``'s rebuilds show the same items again: those already written are spliced in, and
+feedgen writes only the others. An entry depends on its feed and item alone, so it is never stale."""
+
+
+def _spliced(
+    info: FeedInfo, items: list[FeedItem], write: Callable[[list[FeedItem]], bytes], start: bytes, end: bytes
+) -> bytes:
+    """The feed of ``items``, newest first, written by ``write`` but for the entries kept in
+    _ENTRIES. An entry is the part of the pretty-printed feed from its start tag (``start``,
+    indented: it cannot occur in escaped text) to the next entry's, or to the closing tags (``end``)."""
+    known = _ENTRIES.get(info, {})
+    ordered = _newest_first(items)
+    new = [item for item in ordered if item not in known]
+    data = write(new)
+    stop = data.rindex(end)
+    head, *made = data[:stop].split(start)
+    written = dict(zip(new, (start + entry for entry in made), strict=True))
+    entries = _ENTRIES[info] = {item: known[item] if item in known else written[item] for item in ordered}
+    return b"".join([head, *entries.values(), data[stop:]])
+
+
+def _generator(info: FeedInfo, items: list[FeedItem], entries: list[FeedItem], self_type: str) -> FeedGenerator:
+    """The feed of ``items``, with an entry for each of ``entries`` (in their order)."""
     fg = FeedGenerator()
     fg.load_extension("dc")  # RSS <author> must be an e-mail address; dc:creator takes a name
     fg.id(info.id)
@@ -108,7 +133,7 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
     fg.lastBuildDate(newest)
     if items:
         fg.pubDate(newest)
-    for item in _newest_first(items):
+    for item in entries:
         entry = fg.add_entry(order="append")  # feedgen prepends by default, reversing the order
         entry.id(item.guid)
         entry.guid(item.guid, permalink=False)
@@ -133,22 +158,29 @@ def _generator(info: FeedInfo, items: list[FeedItem], self_type: str) -> FeedGen
 
 def rss(info: FeedInfo, items: list[FeedItem]) -> bytes:
     """RSS 2.0, newest first; the item's full HTML is its <description>."""
-    data: bytes = _generator(info, items, "application/rss+xml").rss_str(pretty=True)  # feedgen is untyped
-    return data
+
+    def write(entries: list[FeedItem]) -> bytes:
+        data: bytes = _generator(info, items, entries, "application/rss+xml").rss_str(pretty=True)  # feedgen is untyped
+        return data
+
+    return _spliced(info, items, write, b"    <item>", b"  </channel>")
 
 
 def atom(info: FeedInfo, items: list[FeedItem]) -> bytes:
     """Atom 1.0, newest first; content type="html" (escaped). Each entry of a feed of both editions
     says its language (xml:lang), which feedgen cannot write."""
-    data: bytes = _generator(info, items, "application/atom+xml").atom_str(pretty=True)
-    if info.lang:
-        return data
-    # Entries come out in _newest_first order; "<entry>" cannot occur in their (escaped) text.
-    parts = data.split(b"<entry>")
-    langs = [item.lang for item in _newest_first(items)]
-    return parts[0] + b"".join(
-        f'<entry xml:lang="{lang}">'.encode() + part for lang, part in zip(langs, parts[1:], strict=True)
-    )
+
+    def write(entries: list[FeedItem]) -> bytes:
+        data: bytes = _generator(info, items, entries, "application/atom+xml").atom_str(pretty=True)
+        if info.lang:
+            return data
+        # "<entry>" cannot occur in the entries' (escaped) text.
+        parts = data.split(b"<entry>")
+        return parts[0] + b"".join(
+            f'<entry xml:lang="{item.lang}">'.encode() + part for item, part in zip(entries, parts[1:], strict=True)
+        )
+
+    return _spliced(info, items, write, b"  <entry", b"</feed>")
 
 
 def json_feed(info: FeedInfo, items: list[FeedItem]) -> bytes:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import jinja2
 
 from .config import SiteConfig
 from .errors import DigestError, Problem, Where
-from .exports import exports, papers_json_fragment
+from .exports import exports, feed_item, papers_json_fragment
 from .jobs import Group, Job, Output
 from .model import LANGS, Catalog, Content, Issue, IssueHead, PaperHead
 from .render import Renderer, load_assets
@@ -76,7 +77,7 @@ def plan_site(
 
     jobs = (
         *renderer.site_jobs(catalog, tags),
-        *exports(renderer, catalog, tags, full, fragment),
+        *exports(renderer, catalog, tags, partial(feed_item, renderer, catalog, full), fragment),
         *renderer.cards.jobs(catalog),
     )
     groups = tuple(renderer.groups(catalog))

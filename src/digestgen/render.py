@@ -136,7 +136,7 @@ class Renderer:
             config.notice,
             self.strings,
             site_origin=config.origin,
-            warn=self._warn,
+            warn=self.warn,
             site_discussion=config.discussion,
         )
         self._fragments: dict[tuple[str, str, int], tuple[object, str]] = {}
@@ -149,7 +149,7 @@ class Renderer:
             for lang in LANGS
         }
 
-    def _warn(self, problem: Problem) -> None:
+    def warn(self, problem: Problem) -> None:
         if problem not in self.warnings:  # a text is rendered for several pages; tell the editor once
             self.warnings.append(problem)
 
@@ -163,7 +163,7 @@ class Renderer:
             self.strings,
             tags,
             site_origin=self.config.origin,
-            warn=self._warn,
+            warn=self.warn,
             site_discussion=self.config.discussion,
         )
         self.warnings.extend(near_duplicate_warnings(catalog))  # not kept: they name lines, which edits move

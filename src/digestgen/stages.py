@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -19,6 +20,7 @@ from .cache import (
     CacheData,
     Counts,
     Detail,
+    Digester,
     FragmentSource,
     LastBuild,
     Stale,
@@ -28,10 +30,21 @@ from .cache import (
 )
 from .config import SiteConfig
 from .errors import Problem, display_path
-from .exports import PAPERS_JSON_HEADER, PAPERS_JSON_SEPARATOR, papers_json, papers_json_fragment
+from .exports import (
+    FEED_ISSUES,
+    FEED_TEMPLATES,
+    PAPERS_JSON_HEADER,
+    PAPERS_JSON_SEPARATOR,
+    feed_item,
+    feeds,
+    papers_json,
+    papers_json_fragment,
+    tag_names,
+)
+from .feeds import FeedItem
 from .jobs import Group, Job
 from .load import load_catalog, parse_issue
-from .model import Catalog, Issue, IssueHead
+from .model import LANGS, Catalog, Issue, IssueHead, Lang
 from .plan import Plan, plan_site
 from .search import IndexMade, IndexPlan, SearchState, make_index, plan_index
 from .source import read_source
@@ -103,6 +116,8 @@ def _bytecode(last: LastBuild) -> jinja2.BytecodeCache | None:
 
 Layout = tuple[tuple[FragmentSource, int], ...]
 """papers.json's fragments, in file order: what each was made from, and its length."""
+FeedItems = dict[bytes, tuple[FeedItem, tuple[Problem, ...]]]
+"""Feed items by fingerprint (``feed_item_prints``), each with the warnings raised while making it."""
 
 
 @dataclass(frozen=True)
@@ -117,24 +132,36 @@ class Rendered:
     """Of each group made, by its name."""
     fragments: Layout | None
     """papers.json's layout, when it was made."""
+    feed_items: FeedItems | None
+    """The items of the feeds, when they were made."""
 
 
 def render(plan: Plan, stale: Stale, last: LastBuild, processes: int | None) -> Rendered:
     """Make every stale output, here or in worker processes (see workers.py)."""
     papers_json_path = plan.renderer.urls.output_path(plan.renderer.urls.papers_json())
+    feeds_due = any(job.owner == "feeds" for job in stale.jobs)  # else their items are not looked at
+    item_prints = feed_item_prints(plan, stale) if feeds_due else {}
+    previous = last.detail.feed_items if last.intact else {}
+    feed_tasks = _feed_tasks(plan, item_prints, previous) if feeds_due else {}
     tasks = [
-        _papers_json_task(plan, job, last) if job.path == papers_json_path else _job_task(job) for job in stale.jobs
+        _papers_json_task(plan, job, last)
+        if job.path == papers_json_path
+        else feed_tasks.get(str(job.path)) or _job_task(job)
+        for job in stale.jobs
     ]
     tasks += [_group_task(plan, group) for group in stale.groups]
     done = render_tasks(plan.renderer.warnings, tasks, processes)
     files = {str(path): data for d in done for path, data in d.made.files}
     warnings = [(task, d.warnings) for task, d in zip(tasks, done, strict=True)]
-    layouts = [d.made.extra for task, d in zip(tasks, done, strict=True) if task.name == str(papers_json_path)]
+    extras = {task.name: d.made.extra for task, d in zip(tasks, done, strict=True)}
+    layout = extras.get(str(papers_json_path))
+    made_items = [cast(FeedItems, extras[name][0]) for name in feed_tasks if name in extras]  # see _feed_tasks
     return Rendered(
         files,
         {task.name: found for task, found in warnings if not task.group},
         {task.name: found for task, found in warnings if task.group},
-        cast(Layout, layouts[0]) if layouts else None,  # what _papers_json_task puts in ``extra``
+        cast(Layout, layout) if layout is not None else None,  # what _papers_json_task puts in ``extra``
+        _kept_feed_items(item_prints, previous, made_items) if made_items else None,
     )
 
 
@@ -178,6 +205,55 @@ def _papers_json_task(plan: Plan, job: Job, last: LastBuild) -> Task:
         return Made(((made.path, made.make()),), tuple(layout))
 
     return Task(str(job.path), make, 1)
+
+
+def feed_item_prints(plan: Plan, stale: Stale) -> dict[tuple[Lang, int], bytes]:
+    """Of each feed item (the catalog's i-th issue in one edition), the fingerprint of what it is
+    made from: the issue's file, the site-wide names of its tags, the edition, the feeds' templates
+    and the site-wide inputs (code, settings, UI strings)."""
+    digest = Digester()
+    common = digest(stale.site, stale.templates[FEED_TEMPLATES])
+    prints = {}
+    for i, head in enumerate(plan.catalog.issues[:FEED_ISSUES]):
+        issue = digest(common, head.path, head.digest, tag_names(plan.renderer, head))
+        prints.update({(lang, i): digest(issue, lang) for lang in LANGS})
+    return prints
+
+
+def _feed_tasks(plan: Plan, prints: Mapping[tuple[Lang, int], bytes], previous: FeedItems) -> dict[str, Task]:
+    """Each feed's task, by its path. An item whose fingerprint the last build saw is taken from it,
+    not made; the feeds made in one process share the items made there, and each feed's task hands
+    them back (in ``extra``) for the next build."""
+    r = plan.renderer
+    made: FeedItems = {}
+
+    def item(lang: Lang, i: int) -> FeedItem:
+        key = prints[(lang, i)]
+        if key in previous:
+            kept, warnings = previous[key]
+            for warning in warnings:  # told again: the feed that shows it is made again
+                r.warn(warning)
+            return kept
+        if key not in made:
+            before = len(r.warnings)
+            made[key] = (feed_item(r, plan.catalog, plan.full, lang, i), tuple(r.warnings[before:]))
+        return made[key][0]
+
+    return {
+        str(job.path): Task(str(job.path), partial(_make_feed, job, made), 1) for job in feeds(r, plan.catalog, item)
+    }
+
+
+def _make_feed(job: Job, made: FeedItems) -> Made:
+    return Made(((job.path, job.make()),), (made,))
+
+
+def _kept_feed_items(prints: Mapping[tuple[Lang, int], bytes], previous: FeedItems, made: list[FeedItems]) -> FeedItems:
+    """The items the feeds show now, for the next build: an issue no longer in them drops out."""
+    found = dict(previous)
+    for items in made:
+        found.update(items)
+    return {key: found[key] for key in prints.values() if key in found}
 
 
 # --- search index --------------------------------------------------------------------------------
@@ -253,6 +329,9 @@ def keep_state(
         kept = rendered.group_warnings.get(group.name, old.groups.get(group.name, (b"", (), ()))[2])
         detail.groups[group.name] = (stale.group_prints[group.name], plan.group_paths[group.name], kept)
     detail.fragments = rendered.fragments if rendered.fragments is not None else old.fragments if last.intact else ()
+    detail.feed_items = (
+        rendered.feed_items if rendered.feed_items is not None else old.feed_items if last.intact else {}
+    )
     found = {
         *plan.warnings,
         *loaded.set_aside,
