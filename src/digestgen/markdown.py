@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import emoji
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.renderer import RendererHTML
@@ -211,6 +210,10 @@ _SHORTCODE = re.compile(r"(?<![A-Za-z0-9:]):[a-z0-9_+\-]+:(?![A-Za-z0-9:])")
 
 
 def _emojize(text: str) -> str:
+    if not _SHORTCODE.search(text):
+        return text
+    import emoji  # its tables take 20 ms to import: only for a text that has a shortcode
+
     def one(match: re.Match[str]) -> str:
         return emoji.emojize(match.group(0), language="alias")  # unknown ones come back unchanged
 
