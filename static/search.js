@@ -69,7 +69,9 @@
           return pf.options(base).then(function () {
             return pf.init();  // starts its worker loading the index's metadata and WebAssembly
           }).then(function () {
-            return { pf: pf, shards: shards, merged: 1, root: root, base: base, queue: Promise.resolve() };
+            // The newest month's shards (its newest week is one of its own) are searched as one.
+            var start = shards.filter(function (s) { return s.first; }).length;
+            return { pf: pf, shards: shards, merged: 1, start: Math.max(start, 1), root: root, base: base, queue: Promise.resolve() };
           });
         });
       });
@@ -102,7 +104,7 @@
       });
     }
     var done = ix.queue.then(function () {
-      return widen(ix, everything ? ix.shards.length : ix.merged).then(step);
+      return widen(ix, everything ? ix.shards.length : Math.max(ix.merged, ix.start)).then(step);
     });
     ix.queue = done.catch(function () {});
     return done;

@@ -110,12 +110,16 @@ UNUSED = frozenset(
 
 
 def shard_of(week: date, newest: date) -> str:
-    """The shard of a week's pages, given the newest week: the newest week's month (so a new or
-    edited week re-indexes at most five weeks); half-years from there back to the start of the
-    year two years before (where editors still correct, an edit re-indexes ≤ 26 weeks); a year
-    each before that (an edit anywhere re-indexes one year at most, and a full build runs
-    Pagefind on pieces of about the same size, side by side: one shard of every older year took
-    one Pagefind process 54 s and 4 GB at N = 1,040). docs/search.md has the measurements."""
+    """The shard of a week's pages, given the newest week: the newest week alone (where editors
+    work: an edit there re-indexes 11 pages, not a month's 55); the rest of its month (a new week
+    re-indexes at most four more); half-years from there back to the start of the year two years
+    before (where editors still correct, an edit re-indexes ≤ 26 weeks); a year each before that
+    (an edit anywhere re-indexes one year at most, and a full build runs Pagefind on pieces of
+    about the same size, side by side: one shard of every older year took one Pagefind process
+    54 s and 4 GB at N = 1,040). The browser searches the newest month's shards together, as one.
+    docs/search.md has the measurements."""
+    if week == newest:
+        return week.isoformat()
     if (week.year, week.month) == (newest.year, newest.month):
         return f"{week.year}-{week.month:02d}"
     if week.year >= newest.year - 2:
@@ -159,10 +163,14 @@ def plan_shards(pages: Mapping[str, tuple[date, bytes]]) -> list[Shard]:
 
 
 def manifest(shards: Sequence[Shard]) -> bytes:
-    """The list static/search.js reads: each shard's folder and oldest week, newest first. The
-    browser searches the newest shards first and the older ones when a query finds less than a
-    page of results there, or when the reader asks (docs/search.md)."""
-    listed = [{"folder": shard.folder, "from": shard.oldest.isoformat()} for shard in shards]
+    """The list static/search.js reads: each shard's folder and oldest week, newest first, and
+    whether it is of the newest month (``first``: searched from the first query on). The browser
+    searches those first and the older ones when a query finds less than a page of results
+    there, or when the reader asks (docs/search.md)."""
+    month = shards[0].newest.replace(day=1) if shards else date.min
+    listed = [
+        {"folder": shard.folder, "from": shard.oldest.isoformat(), "first": shard.oldest >= month} for shard in shards
+    ]
     return json.dumps(listed).encode("utf-8") + b"\n"
 
 

@@ -290,13 +290,14 @@ def test_ten_results_then_more(page: Page, many_papers: ServedSite) -> None:
 # Older weeks: searched when a query finds less than a page in the newest, or when the reader asks
 
 TIERED_WEEKS = {"2019-03-04": 3, "2023-05-01": 3, "2024-03-04": 3, "2024-12-16": 6, "2024-12-23": 6}
-"""Papers that say "transformer", by week: the newest shard (December 2024) holds 12 of them; the
-others are in the shards of 2024, 2023 and before 2022 (search.shard_of)."""
+"""Papers that say "transformer", by week: the newest month's two shards (its newest week, and the
+rest of December 2024) hold 12 of them; the others are in the shards of 2024, 2023 and before 2022
+(search.shard_of)."""
 
 
 @pytest.fixture(scope="module")
 def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedSite, list[str]]]:
-    """Weeks over six years, so that the index has four shards; and a log of the paths served."""
+    """Weeks over six years, so that the index has five shards; and a log of the paths served."""
     project = Project(tmp_path_factory.mktemp("tiered"))
     for w, (week, count) in enumerate(TIERED_WEEKS.items()):
         papers = [
@@ -326,7 +327,7 @@ def test_a_common_word_searches_the_newest_weeks_and_says_so_then_older_ones_on_
     page = open_page(site)
     log.clear()
     search(page, site, "en", "transformer")
-    assert searched_shards(site, log) == ["2024-12-16"]
+    assert searched_shards(site, log) == ["2024-12-23", "2024-12-16"]
     assert page.locator(".search-count").inner_text() == "12 papers found since 2024-12-16"
     assert page.locator(".search-results li").count() == 10
     assert set(page.locator(".search-results time").all_inner_texts()) <= {"2024-12-16", "2024-12-23"}
@@ -335,7 +336,7 @@ def test_a_common_word_searches_the_newest_weeks_and_says_so_then_older_ones_on_
     older.click()
     page.wait_for_function("() => document.querySelector('.search-count').textContent === '21 papers found'")
     page.wait_for_selector("#search-panel[aria-busy=false]")
-    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert searched_shards(site, log) == ["2024-12-23", "2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
     assert older.is_hidden()
     assert page.evaluate("document.activeElement.className") == "search-result-title"
     # The panel's results, all of them, are those of the whole index.
@@ -354,7 +355,7 @@ def test_a_rare_word_searches_older_weeks_until_it_is_found(
     page = open_page(site)
     log.clear()
     links = search(page, site, lang, query)
-    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert searched_shards(site, log) == ["2024-12-23", "2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
     count = page.locator(".search-count").inner_text()
     if query == "zzqqxx":
         assert count == "No papers found." and not links
@@ -382,12 +383,12 @@ def test_a_syllable_being_composed_does_not_send_the_search_to_older_weeks(
     )
     page.wait_for_selector("#search-panel[aria-busy=false]:not([hidden])")
     assert page.locator(".search-count").inner_text() == "2024-12-16 이후에는 찾는 논문이 없습니다."
-    assert searched_shards(site, log) == ["2024-12-16"]
+    assert searched_shards(site, log) == ["2024-12-23", "2024-12-16"]
     assert page.get_by_role("button", name="이전 주도 검색").is_visible()
     page.evaluate(
         """() => { const box = document.getElementById('site-search-input'); box.value = '오리너구리';
                    box.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '리' })); }"""
     )
     page.wait_for_function("() => document.querySelector('.search-count').textContent === '검색 결과 1건'")
-    assert searched_shards(site, log) == ["2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
+    assert searched_shards(site, log) == ["2024-12-23", "2024-12-16", "2024-03-04", "2023-05-01", "2019-03-04"]
     assert watch_of(page).clean(), watch_of(page)
