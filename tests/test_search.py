@@ -8,14 +8,13 @@ from datetime import date
 from digestgen.search import manifest, plan_shards, shard_of
 
 
-def test_shards_are_the_newest_week_its_month_half_years_back_two_years_then_a_shard_per_year() -> None:
+def test_shards_are_the_newest_week_its_month_its_year_half_years_back_two_years_then_years() -> None:
     newest = date(2024, 12, 23)
     assert shard_of(newest, newest) == "2024-12-23"  # where editors work: 11 pages to index again
     assert shard_of(date(2024, 12, 16), newest) == "2024-12"
     assert shard_of(date(2024, 12, 2), newest) == "2024-12"
-    assert shard_of(date(2024, 11, 25), newest) == "2024-h2"
-    assert shard_of(date(2024, 7, 1), newest) == "2024-h2"
-    assert shard_of(date(2024, 6, 24), newest) == "2024-h1"
+    assert shard_of(date(2024, 11, 25), newest) == "2024"  # the rest of the newest year: one shard
+    assert shard_of(date(2024, 1, 1), newest) == "2024"
     assert shard_of(date(2023, 12, 25), newest) == "2023-h2"
     assert shard_of(date(2022, 12, 26), newest) == "2022-h2"  # two years back: half a year
     assert shard_of(date(2022, 1, 3), newest) == "2022-h1"
@@ -40,7 +39,7 @@ def test_plan_lists_shards_newest_first_and_renames_only_the_shard_that_changed(
         "ko/papers/d/index.html": date(2023, 5, 1),
     }
     before = plan_shards(pages(weeks))
-    assert [s.name for s in before] == ["2024-12-23", "2024-12", "2024-h1", "2023-h1", "2019"]
+    assert [s.name for s in before] == ["2024-12-23", "2024-12", "2024", "2023-h1", "2019"]
     assert before[0].pages == ("ko/issues/2024-12-23/index.html", "ko/papers/a/index.html")
     assert plan_shards(pages(dict(reversed(weeks.items())))) == before  # order of input does not matter
     after = plan_shards(pages(weeks, changed="ko/papers/b/index.html"))

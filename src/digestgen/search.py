@@ -112,16 +112,20 @@ UNUSED = frozenset(
 def shard_of(week: date, newest: date) -> str:
     """The shard of a week's pages, given the newest week: the newest week alone (where editors
     work: an edit there re-indexes 11 pages, not a month's 55); the rest of its month (a new week
-    re-indexes at most four more); half-years from there back to the start of the year two years
-    before (where editors still correct, an edit re-indexes ≤ 26 weeks); a year each before that
-    (an edit anywhere re-indexes one year at most, and a full build runs Pagefind on pieces of
-    about the same size, side by side: one shard of every older year took one Pagefind process
-    54 s and 4 GB at N = 1,040). The browser searches the newest month's shards together, as one.
+    re-indexes at most four more); the rest of its year, whole (the first shard a query widens to:
+    a query pays a chunk per word in every shard it searches, and half-years there made the first
+    Korean query at N = 1,040 fetch four shards, 481 kB); half-years in the two years before
+    (where editors still correct, an edit re-indexes ≤ 26 weeks); a year each before that (an
+    edit anywhere re-indexes one year at most, and a full build runs Pagefind on pieces of about
+    the same size, side by side: one shard of every older year took one Pagefind process 54 s
+    and 4 GB at N = 1,040). The browser searches the newest month's shards together, as one.
     docs/search.md has the measurements."""
     if week == newest:
         return week.isoformat()
     if (week.year, week.month) == (newest.year, newest.month):
         return f"{week.year}-{week.month:02d}"
+    if week.year == newest.year:
+        return str(week.year)
     if week.year >= newest.year - 2:
         return f"{week.year}-h{1 if week.month <= 6 else 2}"
     return str(week.year)
