@@ -82,19 +82,12 @@ def _edition_feed(
 
 def _feeds_key(r: Renderer, catalog: Catalog) -> tuple[object, ...]:
     """An issue is a function of its file's bytes (digest) and the site-wide tag names it shows."""
-    return tuple((head.key, head.title, head.digest, tag_names(r, head)) for head in catalog.issues[: FEED_ISSUES + 1])
-
-
-def tag_names(r: Renderer, head: IssueHead) -> tuple[tuple[str, str], ...]:
-    """(slug, site-wide name) of every tag the issue's papers carry."""
-    names = r.views.tag_names
-    slugs = {tag_slug(t) for paper in head.papers for t in paper.tags}
-    return tuple(sorted((slug, names.get(slug, "")) for slug in slugs))
+    return tuple((head.key, head.title, head.digest, r.tag_names(head)) for head in catalog.issues[: FEED_ISSUES + 1])
 
 
 def feed_item(r: Renderer, catalog: Catalog, full: Full, lang: Lang, i: int) -> FeedItem:
     """The catalog's i-th issue in one edition, for feeds: made from the issue, its tags' site-wide
-    names (``tag_names``), the edition, ``feed_item.html``, the UI strings and the settings."""
+    names (``Renderer.tag_names``), the edition, ``feed_item.html``, the UI strings and the settings."""
     issue = full(catalog.issues[i])
     view = r.views.issue(
         lang,

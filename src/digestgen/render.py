@@ -22,7 +22,7 @@ from .editorfiles import folder_files
 from .errors import DigestError, Problem, Where, display_path
 from .jobs import GROUP_TEMPLATES, Group, Job, Output
 from .markdown import Markdown
-from .model import LANGS, Catalog, Issue, Lang
+from .model import LANGS, Catalog, Issue, IssueHead, Lang
 from .pages import Page, load_pages, nav_pages
 from .search import INDEXED_LANG
 from .strings import load_strings
@@ -233,14 +233,18 @@ class Renderer:
 
     def groups(self, catalog: Catalog) -> list[Group]:
         """The issues' own pages, in groups the build renders or skips as a whole."""
-        names = self.views.tag_names
         found = []
         for i, head in enumerate(catalog.issues):
             newer = catalog.issues[i - 1] if i > 0 else None
             older = catalog.issues[i + 1] if i + 1 < len(catalog.issues) else None
-            used = tuple((slug, names[slug]) for slug in head.slugs)
+            used = self.tag_names(head)
             found += [Group(f"{part} {head.key}", head, part, newer, older, used) for part in GROUP_TEMPLATES]
         return found
+
+    def tag_names(self, head: IssueHead) -> tuple[tuple[str, str], ...]:
+        """(slug, site-wide name) of every tag the issue's papers carry: its pages and feed items
+        show these names, which an edit of another issue can change (a tag's spellings share one name)."""
+        return tuple((slug, self.views.tag_names[slug]) for slug in head.slugs)
 
     def group_jobs(self, group: Group, issue: Issue) -> list[Job]:
         jobs = []

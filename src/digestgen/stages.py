@@ -39,7 +39,6 @@ from .exports import (
     feeds,
     papers_json,
     papers_json_fragment,
-    tag_names,
 )
 from .feeds import FeedItem
 from .jobs import Group, Job
@@ -215,7 +214,7 @@ def feed_item_prints(plan: Plan, stale: Stale) -> dict[tuple[Lang, int], bytes]:
     common = digest(stale.site, stale.templates[FEED_TEMPLATES])
     prints = {}
     for i, head in enumerate(plan.catalog.issues[:FEED_ISSUES]):
-        issue = digest(common, head.path, head.digest, tag_names(plan.renderer, head))
+        issue = digest(common, head.path, head.digest, plan.renderer.tag_names(head))
         prints.update({(lang, i): digest(issue, lang) for lang in LANGS})
     return prints
 
